@@ -1,0 +1,368 @@
+import ky from 'ky';
+import {BinderError, isBinderError, type Operation} from '../errors/binder-error.js';
+import {getAuthorization} from '../signer/authorization.js';
+import {redact} from '../utils/redact.js';
+import {child, childText, parseXml, XmlParseError} from '../utils/xml.js';
+import {resolveCredentials, type CredentialSource} from './credentials.js';
+import {resolveTarget, securityTokenHeader} from './endpoint.js';
+
+/** Retry policy for transient failures (5xx, 429, `SlowDown`, timeouts, network errors). */
+export type RetryOptions = {
+	/** Retries after the first attempt. @default 3 (what the official SDKs do) */
+	retries?: number;
+	/** Backoff base: attempt n waits a random time in `[0, min(maxDelayMs, baseDelayMs * 2^n))` ("full jitter"). @default 100 */
+	baseDelayMs?: number;
+	/** Upper bound of one wait, also for `Retry-After`. @default 5000 */
+	maxDelayMs?: number;
+};
+
+/** Everything the HTTP engine needs; filled in with defaults by the client. */
+export type EngineOptions = {
+	credentials?: CredentialSource;
+	/** Environment to read credentials from when `credentials` is not given. @default process.env */
+	env?: Record<string, string | undefined>;
+	endpoint?: URL;
+	retry: Required<RetryOptions>;
+	/** Per-attempt timeout covering the whole exchange, body included. */
+	timeoutMs: number;
+	/** Bodies larger than this are refused (`ResponseTooLarge`) without being buffered. */
+	maxResponseBytes: number;
+	fetch?: typeof fetch;
+	/** Aborts every request of the client (e.g. at the function's deadline). */
+	signal?: AbortSignal;
+	/** Called before each retry; for logs. Never receives secrets. */
+	onRetry?: (info: {operation: Operation; bucket?: string; attempt: number; delayMs: number; error: BinderError}) => void;
+	/** Called once per HTTP attempt (for request accounting). */
+	onAttempt?: () => void;
+	/** Shared mutable clock correction, learnt from the service's `Date` header. */
+	clock: {offsetMs: number};
+	/** Injectable randomness for jitter (tests, deterministic drills). @default Math.random */
+	random?: () => number;
+};
+
+/** One API call. */
+export type ApiRequest = {
+	operation: Operation;
+	method: 'GET' | 'PUT' | 'POST' | 'DELETE';
+	virtualHost: string;
+	path: string;
+	query?: Record<string, string>;
+	bucket?: string;
+	region?: string;
+};
+
+/** A successful answer: status 2xx and the body read in full. */
+export type ApiResponse = {
+	status: number;
+	body: string;
+	contentType: string;
+	requestId: string | undefined;
+};
+
+const MIN_CLOCK_CORRECTION_MS = 1000;
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+	return new Promise((resolve, reject) => {
+		if (signal?.aborted) {
+			reject(signal.reason);
+			return;
+		}
+
+		const timer = setTimeout(() => {
+			signal?.removeEventListener('abort', onAbort);
+			resolve();
+		}, ms);
+		const onAbort = () => {
+			clearTimeout(timer);
+			reject(signal?.reason);
+		};
+
+		signal?.addEventListener('abort', onAbort, {once: true});
+	});
+}
+
+async function readCapped(response: Response, limit: number): Promise<string> {
+	const declared = Number(response.headers.get('content-length'));
+	if (Number.isFinite(declared) && declared > limit) {
+		await response.body?.cancel().catch(() => undefined);
+		throw new RangeError(`declared ${declared} bytes`);
+	}
+
+	if (!response.body) {
+		return '';
+	}
+
+	const reader = response.body.getReader();
+	const chunks: Uint8Array[] = [];
+	let size = 0;
+	for (;;) {
+		const {done, value} = await reader.read();
+		if (done) {
+			break;
+		}
+
+		size += value.byteLength;
+		if (size > limit) {
+			await reader.cancel().catch(() => undefined);
+			throw new RangeError(`more than ${limit} bytes`);
+		}
+
+		chunks.push(value);
+	}
+
+	return Buffer.concat(chunks).toString('utf8');
+}
+
+type ServiceError = {code: string; message: string; requestId?: string};
+
+function asRecord(value: unknown): Record<string, unknown> | undefined {
+	return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+/** Read `<Error><Code/>…` (COS), `<Response><Code/>…` (some CI APIs) or the JSON equivalents. */
+export function parseServiceError(body: string): ServiceError | undefined {
+	const trimmed = body.trim();
+	if (trimmed.startsWith('<')) {
+		try {
+			const root = parseXml(trimmed);
+			const source = root.name === 'Error' ? root : (child(root, 'Error') ?? root);
+			const code = childText(source, 'Code');
+			if (code) {
+				return {code, message: childText(source, 'Message') ?? '', requestId: childText(source, 'RequestId') ?? childText(root, 'RequestId')};
+			}
+		} catch {}
+
+		return undefined;
+	}
+
+	if (trimmed.startsWith('{')) {
+		try {
+			const json = asRecord(JSON.parse(trimmed));
+			const response = asRecord(json?.Response) ?? json;
+			const error = asRecord(response?.Error) ?? response;
+			const code = error?.Code;
+			if (typeof code === 'string' && code !== '') {
+				const message = error?.Message;
+				const requestId = response?.RequestId ?? error?.RequestId;
+				return {code, message: typeof message === 'string' ? message : '', requestId: typeof requestId === 'string' ? requestId : undefined};
+			}
+		} catch {}
+	}
+
+	return undefined;
+}
+
+const isClockSkew = (error: BinderError) =>
+	error.code === 'RequestTimeTooSkewed' || (error.code === 'AccessDenied' && /request has expired/i.test(error.message));
+
+const isTransientStatus = (status: number, code: string) => status >= 500 || status === 429 || code === 'SlowDown' || code === 'TooManyRequests';
+
+function describe(request: ApiRequest): string {
+	const where = request.bucket ? ` ${request.bucket}${request.region ? ` (${request.region})` : ''}` : request.region ? ` (${request.region})` : '';
+	return `${request.operation}${where}`;
+}
+
+/**
+Send one signed request, retrying transient failures with exponential backoff and full jitter, and
+correcting the clock once on `RequestTimeTooSkewed` / "Request has expired". Resolves with a 2xx
+answer; rejects with a {@link BinderError} carrying status, code, message, request id, operation and
+bucket. Nothing secret reaches the error.
+*/
+export async function sendRequest(engine: EngineOptions, request: ApiRequest): Promise<ApiResponse> {
+	const random = engine.random ?? Math.random;
+	const maxAttempts = engine.retry.retries + 1;
+	let clockCorrected = false;
+	let attempt = 0;
+	let secrets: Array<string | undefined> = [];
+	for (;;) {
+		attempt++;
+		let error: BinderError;
+		let retryAfterMs: number | undefined;
+		try {
+			const credentials = await resolveCredentials(engine.credentials, engine.env);
+			secrets = [credentials.secretKey, credentials.sessionToken];
+			const target = resolveTarget(request.virtualHost, request.path, request.query ?? {}, engine.endpoint);
+			const headers: Record<string, string> = {};
+			if (credentials.sessionToken) {
+				headers[securityTokenHeader(request.virtualHost)] = credentials.sessionToken;
+			}
+
+			// Sign `host`, every x-ci-/x-cos- header we send and every query parameter (doc 436/7778).
+			const authorization = getAuthorization({
+				secretId: credentials.secretId,
+				secretKey: credentials.secretKey,
+				method: request.method,
+				pathname: target.signedPath,
+				query: request.query ?? {},
+				headers: {...headers, host: target.signedHost},
+				clockOffsetMs: engine.clock.offsetMs,
+			});
+			engine.onAttempt?.();
+			const outcome = await exchange(engine, request, target.url, {...headers, authorization});
+			if (outcome.ok) {
+				return outcome.response;
+			}
+
+			error = outcome.error;
+			retryAfterMs = outcome.retryAfterMs;
+			if (isClockSkew(error) && !clockCorrected && outcome.serverDate !== undefined) {
+				const offset = outcome.serverDate - Date.now();
+				if (Math.abs(offset - engine.clock.offsetMs) >= MIN_CLOCK_CORRECTION_MS) {
+					clockCorrected = true;
+					engine.clock.offsetMs = offset;
+					attempt--; // The correction is a re-sign, not a retry: it does not use up the budget.
+					continue;
+				}
+			}
+		} catch (caught) {
+			if (engine.signal?.aborted) {
+				throw new BinderError(`${describe(request)}: aborted`, {code: 'Aborted', operation: request.operation, bucket: request.bucket, region: request.region, attempts: attempt});
+			}
+
+			error = isBinderError(caught)
+				? caught
+				: new BinderError(`${describe(request)}: ${redact(String((caught as Error)?.message ?? caught), secrets)}`, {code: 'InternalError', cause: caught});
+		}
+
+		if (!error.transient || attempt >= maxAttempts) {
+			error.attempts = attempt;
+			throw error;
+		}
+
+		const ceiling = Math.min(engine.retry.maxDelayMs, engine.retry.baseDelayMs * 2 ** (attempt - 1));
+		const delayMs = Math.max(Math.floor(random() * ceiling), Math.min(retryAfterMs ?? 0, engine.retry.maxDelayMs));
+		engine.onRetry?.({operation: request.operation, bucket: request.bucket, attempt, delayMs, error});
+		try {
+			await sleep(delayMs, engine.signal);
+		} catch {
+			throw new BinderError(`${describe(request)}: aborted while waiting to retry after ${error.code}`, {
+				code: 'Aborted',
+				operation: request.operation,
+				bucket: request.bucket,
+				region: request.region,
+				attempts: attempt,
+			});
+		}
+	}
+}
+
+type Exchange =
+	| {ok: true; response: ApiResponse}
+	| {ok: false; error: BinderError; serverDate?: number; retryAfterMs?: number};
+
+async function exchange(engine: EngineOptions, request: ApiRequest, url: string, headers: Record<string, string>): Promise<Exchange> {
+	const base = {operation: request.operation, bucket: request.bucket, region: request.region};
+	const label = describe(request);
+	// One controller per attempt, covering headers *and* body: ky's own timeout stops at the headers.
+	const controller = new AbortController();
+	const timer = setTimeout(() => controller.abort(new Error('timeout')), engine.timeoutMs);
+	const signal = engine.signal ? AbortSignal.any([controller.signal, engine.signal]) : controller.signal;
+	let response: Response;
+	try {
+		response = await ky(url, {
+			method: request.method,
+			headers,
+			signal,
+			retry: 0, // Retries are ours: ky cannot correct the clock or classify service codes.
+			timeout: false,
+			throwHttpErrors: false,
+			redirect: 'manual',
+			...(engine.fetch ? {fetch: engine.fetch} : {}),
+		});
+	} catch (caught) {
+		clearTimeout(timer);
+		if (engine.signal?.aborted) {
+			throw caught;
+		}
+
+		const timedOut = controller.signal.aborted;
+		return {
+			ok: false,
+			error: new BinderError(
+				timedOut ? `${label}: no answer within ${engine.timeoutMs} ms` : `${label}: network error: ${networkReason(caught)}`,
+				{...base, code: timedOut ? 'Timeout' : 'NetworkError', transient: true},
+			),
+		};
+	}
+
+	const requestId = response.headers.get('x-ci-request-id') ?? response.headers.get('x-cos-request-id') ?? undefined;
+	const contentType = response.headers.get('content-type') ?? '';
+	const dateHeader = response.headers.get('date');
+	const serverDate = dateHeader ? Date.parse(dateHeader) : Number.NaN;
+	let body: string;
+	try {
+		body = await readCapped(response, engine.maxResponseBytes);
+	} catch (caught) {
+		clearTimeout(timer);
+		if (engine.signal?.aborted) {
+			throw caught;
+		}
+
+		if (caught instanceof RangeError) {
+			return {
+				ok: false,
+				error: new BinderError(`${label}: response body too large (${caught.message}; limit ${engine.maxResponseBytes})`, {
+					...base,
+					code: 'ResponseTooLarge',
+					status: response.status,
+					requestId,
+				}),
+			};
+		}
+
+		const timedOut = controller.signal.aborted;
+		return {
+			ok: false,
+			error: new BinderError(
+				timedOut ? `${label}: body not complete within ${engine.timeoutMs} ms` : `${label}: connection lost while reading the body: ${networkReason(caught)}`,
+				{...base, code: timedOut ? 'Timeout' : 'NetworkError', status: response.status, requestId, transient: true},
+			),
+		};
+	}
+
+	clearTimeout(timer);
+	if (response.status >= 200 && response.status < 300) {
+		return {ok: true, response: {status: response.status, body, contentType, requestId}};
+	}
+
+	const parsed = parseServiceError(body);
+	const code = parsed?.code ?? (response.status === 429 ? 'TooManyRequests' : 'InvalidResponse');
+	const message = parsed
+		? `${label}: ${code}: ${redact(parsed.message, [headers.authorization])}`
+		: `${label}: HTTP ${response.status} with an unreadable error body (${contentType || 'no content-type'}, ${Buffer.byteLength(body)} bytes)`;
+	const retryAfter = Number(response.headers.get('retry-after'));
+	return {
+		ok: false,
+		error: new BinderError(message, {
+			...base,
+			code,
+			status: response.status,
+			requestId: parsed?.requestId ?? requestId,
+			transient: isTransientStatus(response.status, code),
+		}),
+		serverDate: Number.isFinite(serverDate) ? serverDate : undefined,
+		retryAfterMs: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined,
+	};
+}
+
+function networkReason(error: unknown): string {
+	const cause = (error as {cause?: {code?: unknown; message?: unknown}})?.cause;
+	if (typeof cause?.code === 'string') {
+		return cause.code;
+	}
+
+	return error instanceof Error ? error.message.slice(0, 200) : 'unknown';
+}
+
+/** Turn a 2xx body that is not what we expected into a clear error. */
+export function invalidResponse(request: ApiRequest, response: ApiResponse, why: string, cause?: unknown): BinderError {
+	return new BinderError(`${describe(request)}: invalid response: ${why} (${response.contentType || 'no content-type'}, ${Buffer.byteLength(response.body)} bytes)`, {
+		code: 'InvalidResponse',
+		status: response.status,
+		requestId: response.requestId,
+		operation: request.operation,
+		bucket: request.bucket,
+		region: request.region,
+		cause: cause instanceof XmlParseError ? undefined : cause,
+	});
+}

@@ -1,0 +1,15 @@
+// The library's public surface. Internals are not re-exported wholesale.
+export {getAuthorization, computeSignatureParts, parseAuthorization} from './signer/authorization.js';
+export type {AuthorizationOptions, SignatureParts, ParsedAuthorization, SignableValue} from './signer/authorization.js';
+export {createClient, DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, DEFAULT_MAX_RESPONSE_BYTES} from './client/client.js';
+export type {Client, ClientOptions, CiStatus, BindResponse, BoundBucket, CosBucket, EnsureBoundOptions, ListBoundOptions, ListBucketsOptions} from './client/client.js';
+export type {RetryOptions} from './client/request.js';
+export {getStatus, bind, unbind, ensureBound, listBound, listBuckets} from './client/functions.js';
+export {credentialsFromEnv} from './client/credentials.js';
+export type {Credentials, CredentialSource} from './client/credentials.js';
+export {parseBucketId, validateRegion, DOCUMENTED_CI_REGIONS} from './client/names.js';
+export type {BucketId} from './client/names.js';
+export {BinderError, isBinderError} from './errors/binder-error.js';
+export type {BinderErrorDetails, Operation} from './errors/binder-error.js';
+export {summarize, allSettled, OUTCOMES} from './results.js';
+export type {BucketResult, Outcome, ResultSummary} from './results.js';

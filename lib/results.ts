@@ -1,0 +1,42 @@
+/** How one bucket ended. Every bucket an operation touches ends as exactly one of these. */
+export const OUTCOMES = ['bound', 'already-bound', 'would-bind', 'skipped', 'failed'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+/**
+The record of one bucket: what logs, webhooks, HTTP replies and exit codes are all derived from.
+Safe to serialise: no secrets.
+*/
+export type BucketResult = {
+	bucket: string;
+	region: string;
+	outcome: Outcome;
+	/** Error code when `failed` (service code such as `NoSuchBucket`, or ours such as `InvalidBucketId`). */
+	code?: string;
+	/** Human-readable detail: the error message when `failed`, the reason when `skipped`. */
+	message?: string;
+	/** Whether a `failed` result may succeed when tried again (5xx, throttling, timeouts). */
+	transient?: boolean;
+	/** The service request id of the deciding call, for support tickets. */
+	requestId?: string;
+	/** Milliseconds spent on this bucket. */
+	durationMs: number;
+	/** Requests sent for this bucket. */
+	requests?: number;
+};
+
+/** Counts per outcome, plus the total. */
+export type ResultSummary = Record<Outcome, number> & {total: number};
+
+/** Count results per outcome. */
+export function summarize(results: readonly BucketResult[]): ResultSummary {
+	const summary: ResultSummary = {total: results.length, bound: 0, 'already-bound': 0, 'would-bind': 0, skipped: 0, failed: 0};
+	for (const result of results) {
+		summary[result.outcome]++;
+	}
+
+	return summary;
+}
+
+/** True when nothing failed and nothing was left undone. */
+export const allSettled = (results: readonly BucketResult[]) =>
+	results.every((result) => result.outcome === 'bound' || result.outcome === 'already-bound' || result.outcome === 'would-bind');
