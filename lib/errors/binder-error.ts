@@ -39,7 +39,8 @@ export class BinderError extends Error {
 	readonly bucket: string | undefined;
 	readonly region: string | undefined;
 	readonly transient: boolean;
-	readonly attempts: number;
+	/** How many attempts were made (set by the retry loop). */
+	attempts: number;
 
 	constructor(message: string, details: BinderErrorDetails) {
 		super(message, details.cause === undefined ? undefined : {cause: details.cause});
