@@ -1,0 +1,359 @@
+import ky from 'ky';
+import {redact} from '../../utils/redact.js';
+import {InvalidConfigError, resolveConfig, type DeliveryConfig} from './config.js';
+import {dingtalkSignedUrl, feishuSign, readRobotAnswer, renderRobotMessage, ROBOT_RATE_LIMIT_CODES, type FeishuMessage} from './robots.js';
+import {sanitizeReport} from './sanitize.js';
+import {buildStandardPayload, newWebhookId, signStandardWebhook} from './standard.js';
+import type {InvocationReport, WebhookDelivery, WebhookOptions} from './types.js';
+import {describeUrl} from './utils/describe-url.js';
+import {parseRetryAfter} from './utils/retry-after.js';
+import {truncateUtf8} from './utils/truncate-utf8.js';
+
+const USER_AGENT = 'cos-ci-binder';
+// Below this much budget an attempt cannot complete a TLS handshake, let alone an answer: don't start one.
+const MIN_ATTEMPT_MS = 100;
+// One backoff wait never exceeds this (Retry-After aside), however many attempts are configured.
+const MAX_BACKOFF_MS = 5000;
+// Robots answer a few hundred bytes; anything beyond is read no further (and only quoted in messages).
+const MAX_ANSWER_BYTES = 64 * 1024;
+// How much of an error answer is quoted in the message.
+const MAX_QUOTED_BYTES = 240;
+
+/** One attempt's request. */
+type Outgoing = {url: string; body: string; headers: Record<string, string>};
+
+type Attempt =
+	| {ok: true; status: number}
+	| {ok: false; code: string; message: string; status?: number; retry: boolean; retryAfterMs?: number};
+
+/**
+Build the request of each attempt. The body and the `webhook-id` are fixed for the delivery; only
+timestamps and signatures change from one attempt to the next.
+*/
+function prepare(config: DeliveryConfig, report: InvocationReport): {webhookId?: string; build: () => Outgoing} {
+	const clean = sanitizeReport(report, config.secrets);
+	const url = config.url.href;
+	const json = {'content-type': 'application/json', 'user-agent': USER_AGENT};
+	switch (config.format) {
+		case 'standard': {
+			const webhookId = newWebhookId();
+			// Serialised once: the signature covers these exact bytes, on every attempt.
+			const body = JSON.stringify(buildStandardPayload(clean, new Date(config.now())));
+			const {secret} = config;
+			return {
+				webhookId,
+				build() {
+					const timestamp = Math.floor(config.now() / 1000);
+					const headers: Record<string, string> = {...json, 'webhook-id': webhookId, 'webhook-timestamp': String(timestamp)};
+					if (secret) {
+						headers['webhook-signature'] = signStandardWebhook(secret, webhookId, timestamp, body);
+					}
+
+					return {url, body, headers};
+				},
+			};
+		}
+
+		case 'dingtalk': {
+			const body = JSON.stringify(renderRobotMessage('dingtalk', clean));
+			const {secret} = config;
+			// DingTalk refuses signatures older than an hour: sign each attempt.
+			return {build: () => ({url: secret ? dingtalkSignedUrl(url, secret, config.now()) : url, body, headers: json})};
+		}
+
+		case 'feishu': {
+			const message = renderRobotMessage('feishu', clean);
+			const {secret} = config;
+			return {
+				build() {
+					if (!secret) {
+						return {url, body: JSON.stringify(message), headers: json};
+					}
+
+					const timestamp = Math.floor(config.now() / 1000);
+					const signed: FeishuMessage = {timestamp: String(timestamp), sign: feishuSign(secret, timestamp), ...message};
+					return {url, body: JSON.stringify(signed), headers: json};
+				},
+			};
+		}
+
+		case 'wecom': {
+			const body = JSON.stringify(renderRobotMessage('wecom', clean));
+			return {build: () => ({url, body, headers: json})};
+		}
+	}
+}
+
+/** Read at most `limit` bytes of the body, then stop reading (the rest is of no use to us). */
+async function readHead(response: Response, limit: number): Promise<string> {
+	if (!response.body) {
+		return '';
+	}
+
+	const reader = response.body.getReader();
+	const chunks: Uint8Array[] = [];
+	let size = 0;
+	for (;;) {
+		const {done, value} = await reader.read();
+		if (done) {
+			break;
+		}
+
+		chunks.push(value);
+		size += value.byteLength;
+		if (size >= limit) {
+			await reader.cancel().catch(() => undefined);
+			break;
+		}
+	}
+
+	return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
+}
+
+function quote(body: string): string {
+	const flat = body.replace(/\s+/g, ' ').trim();
+	if (flat === '') {
+		return '';
+	}
+
+	return `: ${truncateUtf8(flat, MAX_QUOTED_BYTES)}`;
+}
+
+// 408 is the server's own "you were too slow": the same as our timeout.
+const isRetryableStatus = (status: number) => status === 408 || status === 429 || status >= 500;
+
+/** Turn an answer into the attempt's verdict. */
+function classify(config: DeliveryConfig, response: Response, body: string): Attempt {
+	const {status} = response;
+	const where = `POST ${config.label}`;
+	const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), config.now());
+	const robot = config.format === 'standard' ? undefined : readRobotAnswer(config.format, body);
+	if (status >= 200 && status < 300) {
+		if (config.format === 'standard' || robot?.code === 0) {
+			return {ok: true, status};
+		}
+
+		if (!robot) {
+			// Not a robot's answer (a proxy's page?): we cannot tell whether the message was posted, and a
+			// retry could post it twice.
+			return {ok: false, code: 'RobotError', status, retry: false, message: `${where}: HTTP ${status} without a readable robot answer${quote(body)}`};
+		}
+	}
+
+	if (status >= 300 && status < 400) {
+		const location = response.headers.get('location');
+		const target = location ? ` to ${URL.canParse(location, config.url) ? describeUrl(new URL(location, config.url)) : '(unreadable location)'}` : '';
+		return {ok: false, code: 'HttpError', status, retry: false, message: `${where}: HTTP ${status} redirect${target} not followed (webhook URLs must answer directly)`};
+	}
+
+	if (status === 410) {
+		return {ok: false, code: 'Gone', status, retry: false, message: `${where}: HTTP 410, the endpoint is gone; remove or replace the webhook`};
+	}
+
+	if (robot && robot.code !== 0 && config.format !== 'standard') {
+		const rateLimited = ROBOT_RATE_LIMIT_CODES[config.format].includes(robot.code);
+		return {
+			ok: false,
+			code: 'RobotError',
+			status,
+			retry: rateLimited || isRetryableStatus(status),
+			retryAfterMs,
+			message: `${where}: robot error ${robot.code}${robot.message ? `: ${robot.message}` : ''}${rateLimited ? ' (rate limited)' : ''}`,
+		};
+	}
+
+	return {ok: false, code: 'HttpError', status, retry: isRetryableStatus(status), retryAfterMs, message: `${where}: HTTP ${status}${quote(body)}`};
+}
+
+function networkReason(error: unknown): string {
+	const cause = (error as {cause?: {code?: unknown; message?: unknown}})?.cause;
+	if (typeof cause?.code === 'string') {
+		return cause.code;
+	}
+
+	if (typeof cause?.message === 'string') {
+		return truncateUtf8(cause.message, MAX_QUOTED_BYTES);
+	}
+
+	return error instanceof Error ? truncateUtf8(error.message, MAX_QUOTED_BYTES) : 'unknown';
+}
+
+/** Settle with `promise`, or reject as soon as `signal` aborts even if `promise` never settles (a custom fetch that ignores signals). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+	return new Promise((resolve, reject) => {
+		const onAbort = () => reject(signal.reason);
+		if (signal.aborted) {
+			onAbort();
+		}
+
+		signal.addEventListener('abort', onAbort, {once: true});
+		promise.then(
+			(value) => {
+				signal.removeEventListener('abort', onAbort);
+				resolve(value);
+			},
+			(error: unknown) => {
+				signal.removeEventListener('abort', onAbort);
+				reject(error);
+			},
+		);
+	});
+}
+
+/** One HTTP exchange, bounded by `timeoutMs` and by `outer` (the budget and the caller's signal). */
+async function attempt(config: DeliveryConfig, outgoing: Outgoing, timeoutMs: number, outer: AbortSignal): Promise<Attempt> {
+	const controller = new AbortController();
+	const timer = setTimeout(() => controller.abort(new Error('attempt timeout')), timeoutMs);
+	const signal = AbortSignal.any([controller.signal, outer]);
+	try {
+		const exchange = async () => {
+			const response = await ky(outgoing.url, {
+				method: 'POST',
+				body: outgoing.body,
+				headers: outgoing.headers,
+				signal,
+				retry: 0, // Retries are ours: ky knows neither robot codes nor our budget.
+				timeout: false, // Ours covers the body too; ky's stops at the headers.
+				throwHttpErrors: false,
+				redirect: 'manual',
+				...(config.fetch ? {fetch: config.fetch} : {}),
+			});
+			return classify(config, response, await readHead(response, MAX_ANSWER_BYTES));
+		};
+
+		return await untilAborted(exchange(), signal);
+	} catch (error) {
+		if (config.signal?.aborted) {
+			return {ok: false, code: 'Aborted', retry: false, message: `POST ${config.label}: aborted by the caller`};
+		}
+
+		if (signal.aborted) {
+			return {ok: false, code: 'Timeout', retry: true, message: `POST ${config.label}: no complete answer within ${Math.round(timeoutMs)} ms`};
+		}
+
+		return {ok: false, code: 'NetworkError', retry: true, message: `POST ${config.label}: network error: ${networkReason(error)}`};
+	} finally {
+		clearTimeout(timer);
+	}
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+	return new Promise((resolve) => {
+		if (signal.aborted) {
+			resolve(false);
+			return;
+		}
+
+		const onAbort = () => {
+			clearTimeout(timer);
+			resolve(false);
+		};
+
+		const timer = setTimeout(() => {
+			signal.removeEventListener('abort', onAbort);
+			resolve(true);
+		}, ms);
+		signal.addEventListener('abort', onAbort, {once: true});
+	});
+}
+
+async function run(config: DeliveryConfig, report: InvocationReport, started: number): Promise<WebhookDelivery> {
+	const elapsed = () => performance.now() - started;
+	const {webhookId, build} = prepare(config, report);
+	let bodyBytes: number | undefined;
+	const end = (fields: Omit<WebhookDelivery, 'format' | 'durationMs' | 'webhookId' | 'bodyBytes'>): WebhookDelivery => ({
+		...fields,
+		...(fields.message === undefined ? {} : {message: redact(fields.message, config.secrets)}),
+		format: config.format,
+		durationMs: Math.round(elapsed()),
+		...(webhookId ? {webhookId} : {}),
+		...(bodyBytes === undefined ? {} : {bodyBytes}),
+	});
+
+	if (config.maxTotalMs < MIN_ATTEMPT_MS) {
+		return end({delivered: false, attempts: 0, code: 'BudgetExhausted', message: `POST ${config.label}: not sent, the ${config.maxTotalMs} ms budget leaves no time for an attempt`});
+	}
+
+	// The budget is a signal too, so that nothing (an attempt, a wait) outlives it.
+	const budget = new AbortController();
+	const budgetTimer = setTimeout(() => budget.abort(new Error('webhook budget exhausted')), config.maxTotalMs);
+	const outer = config.signal ? AbortSignal.any([budget.signal, config.signal]) : budget.signal;
+	try {
+		for (let attempts = 1; ; attempts++) {
+			if (config.signal?.aborted) {
+				return end({delivered: false, attempts: attempts - 1, code: 'Aborted', message: `POST ${config.label}: aborted by the caller`});
+			}
+
+			const outgoing = build();
+			bodyBytes = Buffer.byteLength(outgoing.body);
+			const remaining = config.maxTotalMs - elapsed();
+			const result = await attempt(config, outgoing, Math.min(config.timeoutMs, remaining), outer);
+			if (result.ok) {
+				return end({delivered: true, attempts, status: result.status});
+			}
+
+			const failure = {delivered: false, attempts, status: result.status, code: result.code};
+			if (!result.retry) {
+				return end({...failure, message: result.message});
+			}
+
+			if (attempts >= config.maxAttempts) {
+				return end({...failure, message: `${result.message} (gave up after ${attempts} attempts)`});
+			}
+
+			const ceiling = Math.min(MAX_BACKOFF_MS, config.baseDelayMs * 2 ** (attempts - 1));
+			const jitter = Math.floor(Math.min(Math.max(config.random(), 0), 1) * ceiling);
+			const delay = Math.max(jitter, result.retryAfterMs ?? 0);
+			if (elapsed() + delay + MIN_ATTEMPT_MS > config.maxTotalMs) {
+				// Retrying before Retry-After is over would only be refused again.
+				const why =
+					result.retryAfterMs !== undefined && result.retryAfterMs >= jitter
+						? `Retry-After of ${Math.ceil(result.retryAfterMs / 1000)} s does not fit in`
+						: 'no time left in';
+				return end({...failure, message: `${result.message} (gave up after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${why} the ${config.maxTotalMs} ms budget)`});
+			}
+
+			if (!(await sleep(delay, outer))) {
+				const aborted = config.signal?.aborted;
+				return end({
+					...failure,
+					code: aborted ? 'Aborted' : result.code,
+					message: aborted ? `POST ${config.label}: aborted by the caller while waiting to retry after ${result.code}` : result.message,
+				});
+			}
+		}
+	} finally {
+		clearTimeout(budgetTimer);
+	}
+}
+
+/**
+POST the invocation's report to the webhook: one delivery, retried on 429, 5xx, 408, timeouts, network
+errors and robot rate limits, with exponential backoff, full jitter and `Retry-After`, all within
+`maxTotalMs`. Success is a 2xx answer (and, for robots, a zero code in the body); redirects are not
+followed; 410 ends the delivery as `Gone`; other 4xx are not retried.
+
+Never rejects and never outlives `maxTotalMs` by more than a few milliseconds: a webhook must not fail
+or delay the invocation it reports on. The returned message names the endpoint by origin and path only
+and is scrubbed of the secret and of credentials; so is the body.
+*/
+export async function deliverWebhook(options: WebhookOptions, report: InvocationReport): Promise<WebhookDelivery> {
+	const started = performance.now();
+	const format = typeof options === 'object' && options !== null ? options.format : 'standard';
+	let config: DeliveryConfig | undefined;
+	try {
+		config = resolveConfig(options);
+		return await run(config, report, started);
+	} catch (error) {
+		const invalid = error instanceof InvalidConfigError;
+		const reason = error instanceof Error ? error.message : String(error);
+		return {
+			delivered: false,
+			format,
+			attempts: 0,
+			code: invalid ? 'InvalidConfig' : 'InternalError',
+			message: redact(invalid ? reason : `webhook not delivered: ${reason}`, config?.secrets ?? [options?.secret]),
+			durationMs: Math.round(performance.now() - started),
+		};
+	}
+}

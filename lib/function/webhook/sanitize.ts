@@ -1,0 +1,103 @@
+import {OUTCOMES, type BucketResult, type Outcome, type ResultSummary} from '../../results.js';
+import {redact} from '../../utils/redact.js';
+import type {InvocationReport} from './types.js';
+
+// Query values and path segments shorter than this are not credentials (`?source=ci`), and scrubbing them
+// would shred ordinary words in the body. WeCom keys are 36 characters, DingTalk tokens 64.
+const MIN_URL_SECRET_LENGTH = 16;
+
+// Names of environment variables whose values must never leave the process (SCF injects the role's
+// temporary key as TENCENTCLOUD_SECRETID/SECRETKEY/SESSIONTOKEN).
+const SECRET_ENV_NAME = /^TENCENTCLOUD_.*(?:SECRET|KEY|TOKEN)/;
+
+/**
+Every value that must not appear in the body or in the returned message: the webhook secret (also without
+its `whsec_` prefix), credential-looking parts of the URL, and the Tencent Cloud credentials in `env`.
+*/
+export function collectSecrets(secret: string | undefined, url: URL | undefined, env: Record<string, string | undefined>): string[] {
+	const secrets: string[] = [];
+	if (secret) {
+		secrets.push(secret);
+		if (secret.startsWith('whsec_')) {
+			secrets.push(secret.slice('whsec_'.length));
+		}
+	}
+
+	if (url) {
+		for (const value of url.searchParams.values()) {
+			if (value.length >= MIN_URL_SECRET_LENGTH) {
+				secrets.push(value);
+			}
+		}
+
+		for (const segment of url.pathname.split('/')) {
+			if (segment.length >= MIN_URL_SECRET_LENGTH && /^[A-Za-z0-9_-]+$/.test(segment) && /\d/.test(segment)) {
+				secrets.push(segment);
+			}
+		}
+
+		if (url.password) {
+			secrets.push(decodeURIComponent(url.password));
+		}
+	}
+
+	for (const [name, value] of Object.entries(env)) {
+		if (value && SECRET_ENV_NAME.test(name)) {
+			secrets.push(value);
+		}
+	}
+
+	// Longest first, so that a secret containing another is replaced whole.
+	return [...new Set(secrets)].sort((a, b) => b.length - a.length);
+}
+
+const isOutcome = (value: unknown): value is Outcome => (OUTCOMES as readonly unknown[]).includes(value);
+
+function finite(value: unknown): number {
+	return typeof value === 'number' && Number.isFinite(value) ? value : 0;
+}
+
+/**
+Copy the report keeping only its documented fields, every string passed through {@link redact}.
+
+Allow-listing is what keeps an accidental extra field (a credentials object, a raw request with its
+Authorization header) out of the body; redaction catches secrets that an error message echoed.
+*/
+export function sanitizeReport(report: InvocationReport, secrets: readonly string[] = []): InvocationReport {
+	const text = (value: unknown): string => redact(typeof value === 'string' ? value : String(value ?? ''), secrets);
+	const optionalText = (value: unknown): string | undefined => (value === undefined || value === null ? undefined : text(value));
+	const summary = (report.summary ?? {}) as Partial<ResultSummary>;
+	const results: unknown[] = Array.isArray(report.results) ? report.results : [];
+	const sanitized: InvocationReport = {
+		requestId: text(report.requestId),
+		functionName: optionalText(report.functionName),
+		trigger: text(report.trigger),
+		startedAt: text(report.startedAt),
+		durationMs: finite(report.durationMs),
+		summary: {
+			total: finite(summary.total),
+			bound: finite(summary.bound),
+			'already-bound': finite(summary['already-bound']),
+			'would-bind': finite(summary['would-bind']),
+			skipped: finite(summary.skipped),
+			failed: finite(summary.failed),
+		},
+		results: results.map((value) => {
+			const result = (value ?? {}) as Partial<BucketResult>;
+			const clean: BucketResult = {
+				bucket: text(result.bucket),
+				region: text(result.region),
+				outcome: isOutcome(result.outcome) ? result.outcome : 'failed',
+				code: optionalText(result.code),
+				message: optionalText(result.message),
+				transient: typeof result.transient === 'boolean' ? result.transient : undefined,
+				requestId: optionalText(result.requestId),
+				durationMs: finite(result.durationMs),
+				requests: typeof result.requests === 'number' && Number.isFinite(result.requests) ? result.requests : undefined,
+			};
+			return clean;
+		}),
+		error: report.error ? {code: text(report.error.code), message: text(report.error.message)} : undefined,
+	};
+	return sanitized;
+}
