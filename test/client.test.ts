@@ -24,7 +24,7 @@ async function rejection(promise: Promise<unknown>): Promise<BinderError> {
 		return error as BinderError;
 	}
 
-	throw new assert.Assertion({message: 'expected a rejection'});
+	return assert.unreachable('expected a rejection') as never;
 }
 
 test('bind: an unbound bucket ends bound, in the emulator too', () =>
