@@ -1,3 +1,4 @@
+import {setMaxListeners} from 'node:events';
 import {BinderError, isBinderError, type Operation} from '../errors/binder-error.js';
 import type {BucketResult} from '../results.js';
 import {childrenNamed, childText, child, parseXml, type XmlElement} from '../utils/xml.js';
@@ -104,6 +105,11 @@ const result = await client.ensureBound('examplebucket-1250000000', 'ap-guangzho
 */
 export function createClient(options: ClientOptions = {}) {
 	const env = options.env ?? process.env;
+	if (options.signal) {
+		// Every in-flight attempt listens on the client's signal; concurrency above 10 is normal here.
+		setMaxListeners(0, options.signal);
+	}
+
 	const endpointValue = options.endpoint ?? env.BINDER_ENDPOINT;
 	const engine: EngineOptions = {
 		credentials: options.credentials,

@@ -1,0 +1,135 @@
+import type {Client} from '../client/client.js';
+import {isBinderError} from '../errors/binder-error.js';
+import type {BucketResult} from '../results.js';
+import {compileGlobs} from '../utils/glob.js';
+import {mapWithConcurrency} from '../utils/pool.js';
+import type {Logger} from './logger.js';
+
+/** A bucket to make sure of. */
+export type Target = {bucket: string; region: string};
+
+/** When to stop starting new work; `remainingMs` is undefined when there is no deadline. */
+export type TimeBudget = {remainingMs: () => number | undefined; marginMs: number};
+
+/** What batch rebinding covers and how. */
+export type SyncOptions = {
+	/** Only these regions; empty = all. */
+	regions: string[];
+	include: string[];
+	exclude: string[];
+	concurrency: number;
+	dryRun: boolean;
+	/** Re-bind every bucket, bound or not ("rebinding"). */
+	force: boolean;
+	/** The region whose account-level CI host lists bound buckets. */
+	listRegion: string;
+};
+
+/** What a sync did, besides the per-bucket results. */
+export type SyncReport = {
+	results: BucketResult[];
+	/** Buckets the account has. */
+	listed: number;
+	/** Buckets left out by region or name filters (not in `results`). */
+	excluded: number;
+	/** Whether the bound list was available; without it every bucket's status was read. */
+	boundListUsed: boolean;
+};
+
+export const TIME_BUDGET_REASON = 'time budget: not started before the function deadline; the next run picks it up';
+
+const skippedForTime = (target: Target): BucketResult => ({...target, outcome: 'skipped', code: 'TimeBudget', message: TIME_BUDGET_REASON, durationMs: 0, requests: 0});
+
+// A bind cut off by the deadline abort is work not done, like one never started: report it the same.
+const interrupted = (result: BucketResult): BucketResult =>
+	result.outcome === 'failed' && result.code === 'Aborted' ? {...result, outcome: 'skipped', code: 'TimeBudget', message: `${TIME_BUDGET_REASON} (interrupted)`} : result;
+
+function canStart(budget: TimeBudget | undefined): () => boolean {
+	return () => {
+		const remaining = budget?.remainingMs();
+		return remaining === undefined || remaining > budget!.marginMs;
+	};
+}
+
+/**
+Make sure each target is bound, at most `concurrency` at a time, within the time budget.
+Every target ends as one result, in input order.
+*/
+export async function bindTargets(
+	client: Client,
+	targets: readonly Target[],
+	options: {concurrency: number; dryRun: boolean; force: boolean; budget?: TimeBudget; skipStatusFor?: ReadonlySet<string>},
+): Promise<BucketResult[]> {
+	return mapWithConcurrency(
+		targets,
+		options.concurrency,
+		async (target) =>
+			interrupted(
+				await client.ensureBound(target.bucket, target.region, {
+					dryRun: options.dryRun,
+					// Known unbound from a fresh list: bind straight away (one request, not two).
+					force: options.force || (options.skipStatusFor?.has(target.bucket) ?? false),
+				}),
+			),
+		{canStart: canStart(options.budget), onNotStarted: skippedForTime},
+	);
+}
+
+/**
+Batch rebinding: list the account's buckets, keep those in scope, list what is bound, bind the rest.
+A bucket that fails does not stop the others. Throws only when the bucket list itself cannot be read.
+*/
+export async function syncAccount(client: Client, options: SyncOptions, log: Logger, budget?: TimeBudget): Promise<SyncReport> {
+	const all = await client.listBuckets();
+	const included = compileGlobs(options.include);
+	const excludedName = compileGlobs(options.exclude);
+	const regions = new Set(options.regions);
+	const inScope = all.filter(
+		(bucket) => (regions.size === 0 || regions.has(bucket.region)) && (options.include.length === 0 || included(bucket.bucket)) && !excludedName(bucket.bucket),
+	);
+	// GetService may list a bucket twice across pages if it changes under us; act once per bucket.
+	const seen = new Set<string>();
+	const targets = inScope.filter((bucket) => !seen.has(bucket.bucket) && seen.add(bucket.bucket)).map(({bucket, region}) => ({bucket, region}));
+
+	const alreadyBound = new Map<string, string>();
+	let boundListUsed = false;
+	if (!options.force && targets.length > 0) {
+		try {
+			for (const item of await client.listBound({region: options.listRegion})) {
+				if (item.status === '' || item.status === 'on') {
+					alreadyBound.set(item.bucketId, item.region);
+				}
+			}
+
+			boundListUsed = true;
+		} catch (error) {
+			// The list is an optimisation: without it each bucket's status is read instead.
+			log.warn('could not list bound buckets; checking each bucket instead', {code: isBinderError(error) ? error.code : 'InternalError', error});
+		}
+	}
+
+	const known: BucketResult[] = [];
+	const toBind: Target[] = [];
+	for (const target of targets) {
+		if (alreadyBound.has(target.bucket)) {
+			known.push({...target, outcome: 'already-bound', durationMs: 0, requests: 0});
+		} else {
+			toBind.push(target);
+		}
+	}
+
+	const bound = await bindTargets(client, toBind, {
+		concurrency: options.concurrency,
+		dryRun: options.dryRun,
+		force: options.force,
+		budget,
+		skipStatusFor: boundListUsed ? new Set(toBind.map((target) => target.bucket)) : undefined,
+	});
+	const byBucket = new Map([...known, ...bound].map((result) => [result.bucket, result]));
+	return {
+		results: targets.map((target) => byBucket.get(target.bucket)!),
+		listed: all.length,
+		excluded: all.length - inScope.length,
+		boundListUsed,
+	};
+}

@@ -1,0 +1,248 @@
+import {BinderError} from '../errors/binder-error.js';
+import {parseEndpoint} from '../client/endpoint.js';
+import {validateRegion} from '../client/names.js';
+import {parseStandardSecret} from './webhook/standard.js';
+
+/** How the result webhook is formatted. */
+export const WEBHOOK_FORMATS = ['standard', 'wecom', 'dingtalk', 'feishu'] as const;
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** The function's settings, read from the environment once per invocation. */
+export type BinderConfig = {
+	/** Regions batch rebinding covers; empty = every region. `BINDER_REGIONS` */
+	regions: string[];
+	/** Bucket-name patterns to include (`*`, `?`); empty = all. `BINDER_INCLUDE` */
+	include: string[];
+	/** Bucket-name patterns to leave alone. `BINDER_EXCLUDE` */
+	exclude: string[];
+	/** Binds in flight at once. `BINDER_CONCURRENCY` @default 8 */
+	concurrency: number;
+	/** Report `would-bind` instead of binding, for every trigger. `BINDER_DRY_RUN` @default false */
+	dryRun: boolean;
+	/** Bearer token of the HTTP API; without it the API refuses everything but `/healthz`. `BINDER_HTTP_TOKEN` */
+	httpToken: string | undefined;
+	/** Largest HTTP request body accepted, bytes. `BINDER_HTTP_MAX_BODY_BYTES` @default 65536 */
+	httpMaxBodyBytes: number;
+	/** Most buckets one `POST /bind` may name. `BINDER_HTTP_MAX_BUCKETS` @default 200 */
+	httpMaxBuckets: number;
+	webhook:
+		| {
+				url: string;
+				/** `BINDER_WEBHOOK_SECRET`: `whsec_…` for standard webhooks, the robot secret for DingTalk/Feishu. */
+				secret: string | undefined;
+				format: (typeof WEBHOOK_FORMATS)[number];
+				timeoutMs: number;
+		  }
+		| undefined;
+	/** `BINDER_LOG_LEVEL` @default 'info' */
+	logLevel: LogLevel;
+	/** Endpoint override (emulator). `BINDER_ENDPOINT` */
+	endpoint: string | undefined;
+	/** Per-attempt timeout of service calls, ms. `BINDER_REQUEST_TIMEOUT_MS` @default 10000 */
+	requestTimeoutMs: number;
+	/** Retries of transient service failures. `BINDER_RETRIES` @default 3 */
+	retries: number;
+	/** Stop starting binds when less than this remains of the invocation, ms. `BINDER_TIME_MARGIN_MS` @default 10000 */
+	timeMarginMs: number;
+	/** The function's own region (COS triggers, account-level calls). `TENCENTCLOUD_REGION` */
+	functionRegion: string | undefined;
+	/** The account's APPID, when a bucket id lacks it. `TENCENTCLOUD_APPID` */
+	appId: string | undefined;
+};
+
+type Env = Record<string, string | undefined>;
+
+// Every BINDER_* name we read. Anything else with the prefix is a typo and fails loudly (middy-style
+// strict configuration): a misspelt BINDER_REGIONS silently widening a sync to every region is worse.
+const KNOWN = [
+	'BINDER_REGIONS',
+	'BINDER_INCLUDE',
+	'BINDER_EXCLUDE',
+	'BINDER_CONCURRENCY',
+	'BINDER_DRY_RUN',
+	'BINDER_HTTP_TOKEN',
+	'BINDER_HTTP_MAX_BODY_BYTES',
+	'BINDER_HTTP_MAX_BUCKETS',
+	'BINDER_WEBHOOK_URL',
+	'BINDER_WEBHOOK_SECRET',
+	'BINDER_WEBHOOK_FORMAT',
+	'BINDER_WEBHOOK_TIMEOUT_MS',
+	'BINDER_LOG_LEVEL',
+	'BINDER_ENDPOINT',
+	'BINDER_REQUEST_TIMEOUT_MS',
+	'BINDER_RETRIES',
+	'BINDER_TIME_MARGIN_MS',
+] as const;
+
+/** The minimum length of `BINDER_HTTP_TOKEN`: shorter tokens are guessable. */
+export const MIN_HTTP_TOKEN_LENGTH = 16;
+const MAX_PATTERNS = 100;
+
+const fail = (name: string, message: string): never => {
+	throw new BinderError(`${name}: ${message}`, {code: 'InvalidConfig'});
+};
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+	const raw = env[name]?.trim();
+	if (raw === undefined || raw === '') {
+		return fallback;
+	}
+
+	const value = Number(raw);
+	if (!/^-?\d+$/.test(raw) || !Number.isSafeInteger(value) || value < min || value > max) {
+		fail(name, `must be an integer from ${min} to ${max}, got ${JSON.stringify(raw.slice(0, 40))}`);
+	}
+
+	return value;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+	const raw = env[name]?.trim().toLowerCase();
+	if (raw === undefined || raw === '') {
+		return fallback;
+	}
+
+	if (['1', 'true', 'yes', 'on'].includes(raw)) {
+		return true;
+	}
+
+	if (['0', 'false', 'no', 'off'].includes(raw)) {
+		return false;
+	}
+
+	return fail(name, `must be true or false, got ${JSON.stringify(raw.slice(0, 40))}`);
+}
+
+function list(env: Env, name: string): string[] {
+	const items = (env[name] ?? '')
+		.split(',')
+		.map((item) => item.trim())
+		.filter((item) => item !== '');
+	if (items.length > MAX_PATTERNS) {
+		fail(name, `at most ${MAX_PATTERNS} entries`);
+	}
+
+	return items;
+}
+
+function oneOf<T extends string>(env: Env, name: string, values: readonly T[], fallback: T): T {
+	const raw = env[name]?.trim();
+	if (raw === undefined || raw === '') {
+		return fallback;
+	}
+
+	return (values as readonly string[]).includes(raw) ? (raw as T) : fail(name, `must be one of ${values.join(', ')}, got ${JSON.stringify(raw.slice(0, 40))}`);
+}
+
+function closestKnown(name: string): string | undefined {
+	// Cheap "did you mean": same letters after removing underscores, or a shared 8-character prefix.
+	const squash = (value: string) => value.replaceAll('_', '');
+	return KNOWN.find((known) => squash(known) === squash(name) || known.startsWith(name.slice(0, 10)) || name.startsWith(known));
+}
+
+/**
+Read and validate the function's settings. Throws a `BinderError` (`InvalidConfig`) whose message
+starts with the offending variable's name. Secrets are never echoed back.
+*/
+export function loadConfig(env: Env = process.env): BinderConfig {
+	for (const name of Object.keys(env)) {
+		if (name.startsWith('BINDER_') && !(KNOWN as readonly string[]).includes(name)) {
+			const suggestion = closestKnown(name);
+			fail(name, `unknown setting${suggestion ? ` (did you mean ${suggestion}?)` : ''}; see the README for the list`);
+		}
+	}
+
+	const regions = list(env, 'BINDER_REGIONS').map((region) => {
+		try {
+			return validateRegion(region, 'BINDER_REGIONS');
+		} catch (error) {
+			return fail('BINDER_REGIONS', (error as Error).message.replace(/^BINDER_REGIONS: /, ''));
+		}
+	});
+	const httpToken = env.BINDER_HTTP_TOKEN === undefined || env.BINDER_HTTP_TOKEN === '' ? undefined : env.BINDER_HTTP_TOKEN;
+	if (httpToken !== undefined && (httpToken.length < MIN_HTTP_TOKEN_LENGTH || /\s/.test(httpToken))) {
+		fail('BINDER_HTTP_TOKEN', `must be at least ${MIN_HTTP_TOKEN_LENGTH} characters without white space (value not shown)`);
+	}
+
+	const webhookUrl = env.BINDER_WEBHOOK_URL?.trim() || undefined;
+	const webhookSecret = env.BINDER_WEBHOOK_SECRET || undefined;
+	const format = oneOf(env, 'BINDER_WEBHOOK_FORMAT', WEBHOOK_FORMATS, 'standard');
+	if (webhookUrl !== undefined) {
+		let url: URL | undefined;
+		try {
+			url = new URL(webhookUrl);
+		} catch {}
+
+		if (url === undefined || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+			fail('BINDER_WEBHOOK_URL', 'must be an http(s) URL (value not shown: it may carry a key)');
+		}
+
+		if (format === 'standard' && webhookSecret !== undefined) {
+			try {
+				parseStandardSecret(webhookSecret);
+			} catch {
+				fail('BINDER_WEBHOOK_SECRET', 'a standard webhook secret is whsec_<padded base64> (value not shown)');
+			}
+		}
+	} else if (webhookSecret !== undefined) {
+		fail('BINDER_WEBHOOK_SECRET', 'is set but BINDER_WEBHOOK_URL is not');
+	}
+
+	const endpoint = env.BINDER_ENDPOINT?.trim() || undefined;
+	if (endpoint !== undefined) {
+		parseEndpoint(endpoint, 'BINDER_ENDPOINT');
+	}
+
+	const functionRegion = env.TENCENTCLOUD_REGION?.trim() || undefined;
+	if (functionRegion !== undefined) {
+		try {
+			validateRegion(functionRegion, 'TENCENTCLOUD_REGION');
+		} catch (error) {
+			fail('TENCENTCLOUD_REGION', (error as Error).message.replace(/^TENCENTCLOUD_REGION: /, ''));
+		}
+	}
+
+	const appId = env.TENCENTCLOUD_APPID?.trim() || undefined;
+	if (appId !== undefined && !/^\d{5,12}$/.test(appId)) {
+		fail('TENCENTCLOUD_APPID', 'must be digits');
+	}
+
+	return {
+		regions,
+		include: list(env, 'BINDER_INCLUDE'),
+		exclude: list(env, 'BINDER_EXCLUDE'),
+		concurrency: integer(env, 'BINDER_CONCURRENCY', 8, 1, 64),
+		dryRun: boolean(env, 'BINDER_DRY_RUN', false),
+		httpToken,
+		httpMaxBodyBytes: integer(env, 'BINDER_HTTP_MAX_BODY_BYTES', 64 * 1024, 1024, 6 * 1024 * 1024),
+		httpMaxBuckets: integer(env, 'BINDER_HTTP_MAX_BUCKETS', 200, 1, 2000),
+		webhook: webhookUrl === undefined ? undefined : {url: webhookUrl, secret: webhookSecret, format, timeoutMs: integer(env, 'BINDER_WEBHOOK_TIMEOUT_MS', 5000, 100, 60_000)},
+		logLevel: oneOf(env, 'BINDER_LOG_LEVEL', LOG_LEVELS, 'info'),
+		endpoint,
+		requestTimeoutMs: integer(env, 'BINDER_REQUEST_TIMEOUT_MS', 10_000, 100, 120_000),
+		retries: integer(env, 'BINDER_RETRIES', 3, 0, 10),
+		timeMarginMs: integer(env, 'BINDER_TIME_MARGIN_MS', 10_000, 0, 600_000),
+		functionRegion,
+		appId,
+	};
+}
+
+/** Every secret the environment holds, for redaction of anything leaving the process. */
+export function secretsOf(env: Env = process.env): string[] {
+	// Robot webhook URLs carry their access key in the query string.
+	let webhookQuery: string | undefined;
+	try {
+		webhookQuery = env.BINDER_WEBHOOK_URL ? new URL(env.BINDER_WEBHOOK_URL).search.slice(1) : undefined;
+	} catch {}
+
+	return [
+		webhookQuery,
+		env.TENCENTCLOUD_SECRETKEY,
+		env.TENCENTCLOUD_SECRET_KEY,
+		env.TENCENTCLOUD_SESSIONTOKEN,
+		env.TENCENTCLOUD_SESSION_TOKEN,
+		env.BINDER_HTTP_TOKEN,
+		env.BINDER_WEBHOOK_SECRET,
+	].filter((value): value is string => typeof value === 'string' && value !== '');
+}

@@ -1,0 +1,276 @@
+import {createClient, type Client} from '../client/client.js';
+import {isBinderError} from '../errors/binder-error.js';
+import {summarize, type BucketResult, type ResultSummary} from '../results.js';
+import {bindTargets, syncAccount, type TimeBudget} from './batch.js';
+import {loadConfig, secretsOf, type BinderConfig} from './config.js';
+import {parseEvent, type HttpRequest, type ParsedEvent, type SyncRequestOptions} from './events/index.js';
+import {jsonReply, routeHttp, type HttpReply} from './http-api.js';
+import {createLogger, type Logger} from './logger.js';
+import {deliverWebhook, type WebhookDelivery} from './webhook/index.js';
+
+/** The parts of the SCF / Lambda context the handler reads; all optional, all untrusted. */
+export type HandlerContext = {
+	request_id?: string;
+	awsRequestId?: string;
+	function_name?: string;
+	functionName?: string;
+	tencentcloud_region?: string;
+	tencentcloud_appid?: string | number;
+	getRemainingTimeInMillis?: () => number;
+	time_limit_in_ms?: number;
+	callbackWaitsForEmptyEventLoop?: boolean;
+};
+
+/** What the handler returns for non-HTTP triggers (and logs, and sends to the webhook). */
+export type InvocationResult = {
+	requestId: string;
+	trigger: string;
+	startedAt: string;
+	durationMs: number;
+	summary: ResultSummary;
+	results: BucketResult[];
+	/** An invocation-level problem: bad event, bad config, account listing failed. */
+	error?: {code: string; message: string; transient?: boolean};
+	/** Batch rebinding only: buckets listed and left out by filters. */
+	sync?: {listed: number; excluded: number; boundListUsed: boolean};
+	webhook?: WebhookDelivery;
+};
+
+/** A reply in the shape every HTTP flavour accepts (SCF function URL, API Gateway, Lambda URL). */
+export type HandlerHttpReply = HttpReply & {isBase64Encoded: false};
+
+/** Thrown for async triggers when some bucket failed transiently, so the platform retries. */
+export class TransientFailureError extends Error {
+	override readonly name = 'TransientFailureError' as const;
+}
+
+let coldStart = true;
+let invocationCounter = 0;
+
+type Deps = {env?: Record<string, string | undefined>; write?: (line: string) => void; fetch?: typeof fetch};
+
+/**
+The one entry point for every trigger: EventBridge/CloudAudit bucket creation, COS triggers, timers,
+and HTTP (SCF function URL, API Gateway, AWS API Gateway v1/v2, Lambda function URL).
+event → plan → bind → results → logs / webhook / reply.
+*/
+export async function handle(event: unknown, rawContext: unknown, deps: Deps = {}): Promise<InvocationResult | HandlerHttpReply> {
+	const env = deps.env ?? process.env;
+	const started = Date.now();
+	const context = (typeof rawContext === 'object' && rawContext !== null ? rawContext : {}) as HandlerContext;
+	const requestId = String(context.request_id ?? context.awsRequestId ?? `local-${process.pid}-${++invocationCounter}`).slice(0, 128);
+	const functionName = String(context.function_name ?? context.functionName ?? env.SCF_FUNCTIONNAME ?? 'cos-ci-binder').slice(0, 128);
+	const wasCold = coldStart;
+	coldStart = false;
+	const secrets = secretsOf(env);
+
+	let config: BinderConfig | undefined;
+	let configError: {code: string; message: string} | undefined;
+	try {
+		config = loadConfig(env);
+	} catch (error) {
+		configError = {code: isBinderError(error) ? error.code : 'InvalidConfig', message: (error as Error).message};
+	}
+
+	const appId = context.tencentcloud_appid === undefined ? config?.appId : String(context.tencentcloud_appid);
+	const region = typeof context.tencentcloud_region === 'string' && context.tencentcloud_region !== '' ? context.tencentcloud_region : config?.functionRegion;
+	const parsed = parseEvent(event, {appId, region});
+	const log = createLogger({level: config?.logLevel ?? 'info', base: {requestId, functionName, trigger: parsed.trigger, coldStart: wasCold}, secrets, write: deps.write});
+	log.debug('event received', {kind: parsed.kind});
+
+	const remaining = () => {
+		const value = typeof context.getRemainingTimeInMillis === 'function' ? Number(context.getRemainingTimeInMillis()) : Number.NaN;
+		return Number.isFinite(value) ? value : undefined;
+	};
+
+	const base = {requestId, trigger: parsed.trigger, startedAt: new Date(started).toISOString()};
+	if (config === undefined) {
+		log.error('invalid configuration', {code: configError!.code, error: configError!.message});
+		const result = finish(base, started, [], {error: configError});
+		return parsed.kind === 'http' ? httpReply(jsonReply(500, {error: configError, requestId})) : result;
+	}
+
+	const work = new Work(config, log, remaining, env, deps.fetch);
+	try {
+		if (parsed.kind === 'http') {
+			return await handleHttp(parsed.request, work, base, started);
+		}
+
+		const outcome = await runPlan(parsed, work);
+		const result = finish(base, started, outcome.results, outcome.extra);
+		return await work.report(result, {throwOnTransient: true});
+	} finally {
+		work.dispose();
+	}
+}
+
+type PlanOutcome = {results: BucketResult[]; extra: Partial<InvocationResult>};
+
+async function runPlan(parsed: Exclude<ParsedEvent, {kind: 'http'}>, work: Work): Promise<PlanOutcome> {
+	switch (parsed.kind) {
+		case 'bind': {
+			const results = await bindTargets(work.client, parsed.targets, {concurrency: work.config.concurrency, dryRun: work.config.dryRun, force: false, budget: work.budget});
+			return {results: [...parsed.decided, ...results], extra: {}};
+		}
+
+		case 'sync': {
+			return work.sync(parsed.options);
+		}
+
+		case 'invalid':
+		case 'unsupported': {
+			const code = parsed.kind === 'invalid' ? 'InvalidEvent' : 'UnsupportedEvent';
+			work.log.warn(parsed.kind === 'invalid' ? 'invalid event' : 'unsupported event', {code, error: parsed.message});
+			return {results: [], extra: {error: {code, message: parsed.message}}};
+		}
+	}
+}
+
+async function handleHttp(request: HttpRequest, work: Work, base: {requestId: string; trigger: string; startedAt: string}, started: number): Promise<HandlerHttpReply> {
+	// eslint-disable-next-line default-case -- every action kind is handled; TypeScript checks it.
+	const {config, log} = work;
+	const action = routeHttp(request, {token: config.httpToken, maxBodyBytes: config.httpMaxBodyBytes, maxBuckets: config.httpMaxBuckets, defaultRegion: config.functionRegion});
+	log.info('http request', {method: request.method.slice(0, 10), path: request.path.slice(0, 100), action: action.kind, status: action.kind === 'reply' ? action.status : undefined});
+	switch (action.kind) {
+		case 'reply': {
+			return httpReply(jsonReply(action.status, {...(action.body as object), requestId: base.requestId}, action.headers));
+		}
+
+		case 'status': {
+			const result = await work.client.ensureBound(action.bucket, action.region, {dryRun: true});
+			const status = result.outcome === 'already-bound' ? 'on' : result.outcome === 'would-bind' ? 'off' : result.code === 'BucketUnbinding' ? 'unbinding' : undefined;
+			work.logResult(result);
+			return httpReply(jsonReply(result.outcome === 'failed' && status === undefined ? failureStatus(result) : 200, {requestId: base.requestId, status, result}));
+		}
+
+		case 'bind': {
+			const results = await bindTargets(work.client, action.targets, {
+				concurrency: config.concurrency,
+				dryRun: action.dryRun ?? config.dryRun,
+				force: action.force ?? false,
+				budget: work.budget,
+			});
+			const result = await work.report(finish(base, started, [...action.decided, ...results], {}), {throwOnTransient: false});
+			return httpReply(jsonReply(200, result));
+		}
+
+		case 'sync': {
+			const outcome = await work.sync(action.options);
+			const result = await work.report(finish(base, started, outcome.results, outcome.extra), {throwOnTransient: false});
+			return httpReply(jsonReply(result.error ? 502 : 200, result));
+		}
+	}
+}
+
+// A failure the caller did not cause: the service or the network. 404 when the bucket does not exist.
+const failureStatus = (result: BucketResult) => (result.code === 'NoSuchBucket' ? 404 : 502);
+
+const httpReply = (reply: HttpReply): HandlerHttpReply => ({isBase64Encoded: false, ...reply});
+
+function finish(base: {requestId: string; trigger: string; startedAt: string}, started: number, results: BucketResult[], extra: Partial<InvocationResult>): InvocationResult {
+	return {...base, durationMs: Date.now() - started, summary: summarize(results), results, ...extra};
+}
+
+/** Per-invocation I/O: the client, the deadline, logs and webhook. */
+class Work {
+	readonly client: Client;
+	readonly budget: TimeBudget;
+	private readonly controller = new AbortController();
+	private readonly deadlineTimer: NodeJS.Timeout | undefined;
+
+	constructor(
+		readonly config: BinderConfig,
+		readonly log: Logger,
+		private readonly remaining: () => number | undefined,
+		private readonly env: Record<string, string | undefined>,
+		private readonly fetchImpl: typeof fetch | undefined,
+	) {
+		this.budget = {remainingMs: remaining, marginMs: config.timeMarginMs};
+		const left = remaining();
+		if (left !== undefined) {
+			// Abort what is still in flight half-way through the margin, leaving the rest for logs and the webhook.
+			this.deadlineTimer = setTimeout(() => this.controller.abort(new Error('deadline')), Math.max(0, left - config.timeMarginMs / 2));
+			this.deadlineTimer.unref();
+		}
+
+		this.client = createClient({
+			env,
+			endpoint: config.endpoint,
+			timeoutMs: config.requestTimeoutMs,
+			retry: {retries: config.retries},
+			signal: this.controller.signal,
+			fetch: fetchImpl,
+			onRetry: ({operation, bucket, attempt, delayMs, error}) => log.debug('retrying', {operation, bucket, attempt, delayMs, code: error.code}),
+		});
+	}
+
+	async sync(requested: SyncRequestOptions): Promise<PlanOutcome> {
+		const regions = requested.regions ?? this.config.regions;
+		const options = {
+			regions,
+			include: requested.include ?? this.config.include,
+			exclude: requested.exclude ?? this.config.exclude,
+			concurrency: requested.concurrency ?? this.config.concurrency,
+			dryRun: requested.dryRun ?? this.config.dryRun,
+			force: requested.force ?? false,
+			listRegion: regions[0] ?? this.config.functionRegion ?? 'ap-guangzhou',
+		};
+		try {
+			const report = await syncAccount(this.client, options, this.log, this.budget);
+			return {results: report.results, extra: {sync: {listed: report.listed, excluded: report.excluded, boundListUsed: report.boundListUsed}}};
+		} catch (error) {
+			const code = isBinderError(error) ? error.code : 'InternalError';
+			const transient = isBinderError(error) ? error.transient || error.code === 'Aborted' : false;
+			this.log.error('could not list the account\'s buckets', {code, error});
+			return {results: [], extra: {error: {code, message: (error as Error).message, transient}}};
+		}
+	}
+
+	logResult(result: BucketResult): void {
+		const {requestId: serviceRequestId, ...fields} = result;
+		const level = result.outcome === 'failed' ? (result.transient ? 'warn' : 'error') : 'info';
+		this.log[level]('bucket result', {...fields, serviceRequestId});
+	}
+
+	/** Log every result and the summary, send the webhook, and decide whether to throw. */
+	async report(result: InvocationResult, options: {throwOnTransient: boolean}): Promise<InvocationResult> {
+		for (const item of result.results) {
+			this.logResult(item);
+		}
+
+		if (this.config.webhook && (result.results.length > 0 || result.error)) {
+			const left = this.remaining();
+			const delivery = await deliverWebhook(
+				{
+					url: this.config.webhook.url,
+					format: this.config.webhook.format,
+					secret: this.config.webhook.secret,
+					timeoutMs: this.config.webhook.timeoutMs,
+					maxTotalMs: left === undefined ? 15_000 : Math.max(500, Math.min(15_000, left - 1000)),
+					env: this.env,
+					...(this.fetchImpl ? {fetch: this.fetchImpl} : {}),
+				},
+				{...result, functionName: undefined},
+			);
+			result = {...result, webhook: delivery};
+			if (!delivery.delivered) {
+				this.log.warn('webhook not delivered', {code: delivery.code, status: delivery.status, attempts: delivery.attempts, error: delivery.message});
+			}
+		}
+
+		const transient = result.results.filter((item) => item.outcome === 'failed' && item.transient);
+		const summaryLevel = result.error || result.summary.failed > 0 ? 'warn' : 'info';
+		this.log[summaryLevel]('invocation summary', {summary: result.summary, durationMs: result.durationMs, error: result.error, sync: result.sync, webhookDelivered: result.webhook?.delivered});
+		if (options.throwOnTransient && (transient.length > 0 || result.error?.transient)) {
+			// Async triggers retry a throwing invocation; ensureBound re-reads the truth, so a retry is safe.
+			const codes = [...new Set(transient.map((item) => item.code))].join(', ') || result.error?.code;
+			throw new TransientFailureError(`${transient.length || 'listing'} failed transiently (${codes}); throwing so the platform retries`);
+		}
+
+		return result;
+	}
+
+	dispose(): void {
+		clearTimeout(this.deadlineTimer);
+	}
+}

@@ -1,0 +1,197 @@
+import {test} from 'uvu';
+import * as assert from 'uvu/assert';
+import {APP, context, events, parseLogs, withFunction} from './support/function.js';
+
+const GZ = 'ap-guangzhou';
+
+test('EventBridge PutBucket: the new bucket is bound; one log line per bucket and a summary', () =>
+	withFunction({}, async ({emu, invoke, logs}) => {
+		emu.createBucket(`fresh-${APP}`, GZ);
+		const result = await invoke(events.putBucket(`fresh-${APP}`, GZ));
+		assert.is(result.trigger, 'cloudaudit');
+		assert.equal(result.summary, {total: 1, bound: 1, 'already-bound': 0, 'would-bind': 0, skipped: 0, failed: 0});
+		assert.is(result.results[0].bucket, `fresh-${APP}`);
+		assert.is(emu.bucket(`fresh-${APP}`)?.ci, 'on');
+		const lines = parseLogs(logs);
+		const bucketLines = lines.filter((line) => line.message === 'bucket result');
+		assert.is(bucketLines.length, 1);
+		assert.is(bucketLines[0]!.bucket, `fresh-${APP}`);
+		assert.is(bucketLines[0]!.outcome, 'bound');
+		assert.is(bucketLines[0]!.requestId, 'req-test');
+		assert.is(bucketLines[0]!.trigger, 'cloudaudit');
+		assert.type(bucketLines[0]!.durationMs, 'number');
+		const summary = lines.find((line) => line.message === 'invocation summary');
+		assert.is(summary?.summary.bound, 1);
+		assert.ok(JSON.parse(JSON.stringify(result)), 'serialisable');
+	}));
+
+test('replayed PutBucket is harmless: already-bound, no second bind', () =>
+	withFunction({}, async ({emu, invoke}) => {
+		emu.createBucket(`fresh-${APP}`, GZ);
+		await invoke(events.putBucket(`fresh-${APP}`, GZ));
+		const again = await invoke(events.putBucket(`fresh-${APP}`, GZ));
+		assert.is(again.results[0].outcome, 'already-bound');
+		assert.is(emu.bucket(`fresh-${APP}`)?.bindCount, 1);
+	}));
+
+test('EventList batch: failed creation skipped with reason, invalid entry failed naming the field, the rest bound', () =>
+	withFunction({}, async ({emu, invoke}) => {
+		emu.createBucket(`one-${APP}`, GZ);
+		emu.createBucket(`two-${APP}`, 'ap-shanghai');
+		const failedCreation = events.putBucket(`three-${APP}`, GZ, {errorCode: 10_003});
+		const noBucket = {...events.putBucket('x', GZ), subject: undefined, data: {eventName: 'PutBucket', eventRegion: GZ, errorCode: 0}};
+		const result = await invoke({EventList: [events.putBucket(`one-${APP}`, GZ), events.putBucket(`two-${APP}`, 'ap-shanghai'), failedCreation, noBucket]});
+		const byOutcome = (outcome: string) => result.results.filter((item: any) => item.outcome === outcome);
+		assert.is(result.summary.total, 4);
+		assert.is(byOutcome('bound').length, 2);
+		assert.is(byOutcome('skipped').length, 1);
+		assert.is(byOutcome('skipped')[0].bucket, `three-${APP}`);
+		assert.is(byOutcome('failed').length, 1);
+		assert.is(byOutcome('failed')[0].code, 'InvalidEvent');
+		assert.match(byOutcome('failed')[0].message, /EventList\[3\]/);
+		assert.is(emu.bucket(`two-${APP}`)?.ci, 'on');
+	}));
+
+test('COS trigger: the bucket (short region code) is bound once per event', () =>
+	withFunction({}, async ({emu, invoke}) => {
+		emu.createBucket(`pics-${APP}`, GZ);
+		const result = await invoke(events.cos(['pics', 'pics', 'pics'], 'gz'));
+		assert.is(result.trigger, 'cos');
+		assert.is(result.summary.total, 1);
+		assert.is(result.results[0].outcome, 'bound');
+		assert.is(result.results[0].region, GZ);
+		assert.is(emu.requests.filter((entry) => entry.operation === 'CreateCIBucket').length, 1);
+	}));
+
+test('timer: batch rebinding of 600 buckets across 3 regions with 10% transient 503s — every bucket bound, none lost', () =>
+	withFunction({emulator: {seed: 7}, env: {BINDER_CONCURRENCY: '16'}}, async ({emu, invoke, logs}) => {
+		const regions = ['ap-guangzhou', 'ap-shanghai', 'ap-beijing'];
+		for (let index = 0; index < 600; index++) {
+			emu.createBucket(`bulk${String(index).padStart(3, '0')}-${APP}`, regions[index % 3]!, {bound: index % 4 === 0});
+		}
+
+		emu.setFaults({errorRates: {SlowDown: 0.05, ServiceUnavailable: 0.05}});
+		const result = await invoke(events.timer(''));
+		assert.is(result.trigger, 'timer');
+		assert.is(result.summary.total, 600);
+		assert.is(result.summary.failed, 0, JSON.stringify(result.results.filter((item: any) => item.outcome === 'failed').slice(0, 3)));
+		assert.is(result.summary['already-bound'] + result.summary.bound, 600);
+		assert.is(result.summary.bound, 450);
+		assert.ok(emu.buckets().every((bucket) => bucket.ci === 'on'));
+		assert.ok(emu.buckets().every((bucket) => bucket.bindCount <= 1), 'bound exactly once');
+		assert.is(new Set(result.results.map((item: any) => item.bucket)).size, 600);
+		assert.ok(emu.requests.some((entry) => entry.status === 503), 'faults were injected');
+		assert.is(parseLogs(logs).filter((line) => line.message === 'bucket result').length, 600);
+	}));
+
+test('timer Message options: regions, include/exclude, dryRun → would-bind and nothing bound', () =>
+	withFunction({}, async ({emu, invoke}) => {
+		emu.createBucket(`img-a-${APP}`, GZ);
+		emu.createBucket(`img-b-${APP}`, 'ap-shanghai');
+		emu.createBucket(`tmp-c-${APP}`, GZ);
+		emu.createBucket(`img-d-${APP}`, GZ, {bound: true});
+		const result = await invoke(events.timer({regions: [GZ], include: ['img-*'], exclude: ['tmp-*'], dryRun: true}));
+		assert.is(result.summary.total, 2);
+		assert.is(result.summary['would-bind'], 1);
+		assert.is(result.summary['already-bound'], 1);
+		assert.is(result.sync.excluded, 2);
+		assert.ok(emu.buckets().filter((bucket) => bucket.bucket !== `img-d-${APP}`).every((bucket) => bucket.ci === 'off'));
+	}));
+
+test('BINDER_DRY_RUN applies to event triggers too', () =>
+	withFunction({env: {BINDER_DRY_RUN: 'true'}}, async ({emu, invoke}) => {
+		emu.createBucket(`fresh-${APP}`, GZ);
+		const result = await invoke(events.putBucket(`fresh-${APP}`, GZ));
+		assert.is(result.results[0].outcome, 'would-bind');
+		assert.is(emu.bucket(`fresh-${APP}`)?.ci, 'off');
+	}));
+
+test('force re-binds bound buckets', () =>
+	withFunction({}, async ({emu, invoke}) => {
+		emu.createBucket(`a-${APP}`, GZ, {bound: true});
+		emu.createBucket(`b-${APP}`, GZ);
+		const result = await invoke(events.timer({force: true}));
+		assert.is(result.summary.bound, 2);
+		assert.is(emu.bucket(`a-${APP}`)?.bindCount, 1);
+	}));
+
+test('time budget: stops starting binds before the deadline; the rest are skipped (TimeBudget), none lost', () =>
+	withFunction({emulator: {faults: {latencyMs: 40}}, env: {BINDER_CONCURRENCY: '2', BINDER_TIME_MARGIN_MS: '1000'}}, async ({emu, invoke}) => {
+		for (let index = 0; index < 60; index++) {
+			emu.createBucket(`slow${String(index).padStart(2, '0')}-${APP}`, GZ);
+		}
+
+		const result = await invoke(events.timer(''), context(1800));
+		assert.is(result.summary.total, 60);
+		assert.ok(result.summary.skipped > 0, 'some were cut off');
+		assert.ok(result.summary.bound > 0, 'some were bound');
+		assert.is(result.summary.bound + result.summary.skipped, 60);
+		const skipped = result.results.filter((item: any) => item.outcome === 'skipped');
+		assert.ok(skipped.every((item: any) => item.code === 'TimeBudget' && /time budget/.test(item.message)));
+		// The skipped ones really were not bound, so the next run picks them up.
+		for (const item of skipped) {
+			assert.is(emu.bucket(item.bucket)?.ci, 'off');
+		}
+
+		const next = await invoke(events.timer(''));
+		assert.is(next.summary.bound, result.summary.skipped);
+	}));
+
+test('transient failures make async triggers throw (platform retry); permanent ones are returned', () =>
+	withFunction({env: {BINDER_RETRIES: '1'}}, async ({emu, invoke}) => {
+		emu.createBucket(`flaky-${APP}`, GZ);
+		emu.setFaults({errorRates: {SlowDown: 1}});
+		try {
+			await invoke(events.putBucket(`flaky-${APP}`, GZ));
+			assert.unreachable('should throw');
+		} catch (error) {
+			assert.is((error as Error).name, 'TransientFailureError');
+			assert.match((error as Error).message, /SlowDown/);
+		}
+
+		emu.setFaults({});
+		const permanent = await invoke(events.putBucket(`ghost-${APP}`, GZ));
+		assert.is(permanent.results[0].code, 'NoSuchBucket');
+	}));
+
+test('account listing failing transiently makes the timer throw; permanently returns an error', () =>
+	withFunction({env: {BINDER_RETRIES: '0'}}, async ({emu, invoke}) => {
+		emu.setFaults({errorRates: {InternalError: 1}, operations: ['GetService']});
+		try {
+			await invoke(events.timer(''));
+			assert.unreachable('should throw');
+		} catch (error) {
+			assert.match((error as Error).message, /InternalError/);
+		}
+	}));
+
+test('unsupported and invalid events: a clear result, never a throw', () =>
+	withFunction({}, async ({invoke}) => {
+		for (const event of [null, 42, 'text', [], {}, {Records: [{sqs: {}}]}, {foo: 'bar'}]) {
+			const result = await invoke(event);
+			assert.is(result.error?.code, 'UnsupportedEvent', JSON.stringify(event));
+			assert.ok(result.error.message.length > 0);
+			assert.is(result.summary.total, 0);
+		}
+
+		const badTimer = await invoke(events.timer('{"regions": 5}'));
+		assert.is(badTimer.error?.code, 'InvalidEvent');
+		assert.match(badTimer.error.message, /Message/);
+	}));
+
+test('bad configuration: an error naming the variable, for events and HTTP', () =>
+	withFunction({env: {BINDER_CONCURRENCY: 'lots', BINDER_REGIONNS: 'x'}}, async ({invoke}) => {
+		const result = await invoke(events.timer(''));
+		assert.is(result.error?.code, 'InvalidConfig');
+		assert.match(result.error.message, /BINDER_REGIONNS|BINDER_CONCURRENCY/);
+		const reply = await invoke(events.url('GET', '/healthz'));
+		assert.is(reply.statusCode, 500);
+	}));
+
+test('an unknown BINDER_ variable is refused with a suggestion', () =>
+	withFunction({env: {BINDER_REGIONNS: 'ap-guangzhou'}}, async ({invoke}) => {
+		const result = await invoke(events.timer(''));
+		assert.match(result.error.message, /BINDER_REGIONNS: unknown setting \(did you mean BINDER_REGIONS\?\)/);
+	}));
+
+test.run();

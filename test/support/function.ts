@@ -1,0 +1,73 @@
+import {DEMO_CREDENTIALS, startEmulator, type Emulator, type EmulatorOptions} from '../../lib/emulator/index.js';
+import {handle} from '../../lib/function/main-handler.js';
+
+export const APP = '1250000000';
+export const TOKEN = 'test-http-token-0123456789abcdef';
+
+/** Event factories, shaped as the platforms deliver them (see test/fixtures/events for recorded ones). */
+export const events = {
+	putBucket: (bucket: string, region: string, data: Record<string, unknown> = {}) => ({
+		specversion: '1.0',
+		id: `evt-${bucket}`,
+		source: 'cos.cloud.tencent',
+		type: 'cos:CloudEvent:ApiCall',
+		subject: `qcs::cos:${region}:uid/${APP}:${bucket}`,
+		time: 1_700_000_000_000,
+		region,
+		datacontenttype: 'application/json;charset=utf-8',
+		data: {eventName: 'PutBucket', eventRegion: region, errorCode: 0, resourceName: `qcs::cos:${region}:uid/${APP}:${bucket}`, ...data},
+	}),
+	cos: (names: string[], region = 'gz') => ({
+		Records: names.map((name) => ({
+			cos: {cosSchemaVersion: '1.0', cosObject: {key: `/${APP}/${name}/a.jpg`, size: 1}, cosBucket: {name, appid: APP, region}},
+			event: {eventName: 'cos:ObjectCreated:Put', eventVersion: '1.0', eventSource: 'qcs::cos', eventTime: 1_700_000_000},
+		})),
+	}),
+	timer: (message: unknown = '') => ({Type: 'Timer', TriggerName: 'sync', Time: '2026-11-29T00:00:00Z', Message: typeof message === 'string' ? message : JSON.stringify(message)}),
+	url: (method: string, path: string, options: {body?: string; headers?: Record<string, string>; query?: Record<string, string>; token?: string | null} = {}) => ({
+		httpMethod: method,
+		path,
+		headers: {
+			'content-type': 'application/json',
+			...(options.token === null ? {} : {authorization: `Bearer ${options.token ?? TOKEN}`}),
+			...options.headers,
+		},
+		queryString: options.query ?? {},
+		body: options.body ?? '',
+	}),
+};
+
+/** A context like SCF's, with a countdown. */
+export function context(timeLimitMs = 300_000, requestId = 'req-test') {
+	const deadline = Date.now() + timeLimitMs;
+	return {request_id: requestId, function_name: 'cos-ci-binder', tencentcloud_region: 'ap-guangzhou', tencentcloud_appid: APP, getRemainingTimeInMillis: () => deadline - Date.now()};
+}
+
+export type Harness = {
+	emu: Emulator;
+	env: Record<string, string | undefined>;
+	logs: string[];
+	invoke: (event: unknown, ctx?: unknown) => Promise<any>;
+};
+
+/** An emulator and the handler wired to it, with captured log lines. */
+export async function withFunction(options: {emulator?: EmulatorOptions; env?: Record<string, string | undefined>}, run: (harness: Harness) => Promise<void>) {
+	const emu = await startEmulator(options.emulator ?? {});
+	const logs: string[] = [];
+	const env: Record<string, string | undefined> = {
+		BINDER_ENDPOINT: emu.url,
+		TENCENTCLOUD_SECRETID: DEMO_CREDENTIALS.secretId,
+		TENCENTCLOUD_SECRETKEY: DEMO_CREDENTIALS.secretKey,
+		TENCENTCLOUD_REGION: 'ap-guangzhou',
+		TENCENTCLOUD_APPID: APP,
+		BINDER_HTTP_TOKEN: TOKEN,
+		...options.env,
+	};
+	try {
+		await run({emu, env, logs, invoke: (event, ctx = context()) => handle(event, ctx, {env, write: (line) => logs.push(line)})});
+	} finally {
+		await emu.close();
+	}
+}
+
+export const parseLogs = (logs: string[]) => logs.map((line) => JSON.parse(line) as Record<string, any>);
