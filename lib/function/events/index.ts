@@ -1,0 +1,156 @@
+/*
+The pure event layer of `main_handler(event, context)`: recognise the trigger by the event's shape and turn
+it into a plan (see `ParsedEvent`). Decisions worth knowing:
+
+- Detection is by shape, most specific first: `EventList` (EventBridge batch), `Records` (COS trigger when
+  `Records[0].cos` exists, else unsupported), `detail-type` (AWS), CloudEvents `specversion`/`source`,
+  timer `Type`, and HTTP last because `path`/`headers` say the least.
+- Bind events never become `invalid` per entry: a broken entry is a `failed` record (code `InvalidEvent`,
+  message starting with its field path), a failed creation or another operation a `skipped` one. Only an
+  unusable wrapper (`EventList` not an array) makes the whole event `invalid`.
+- APPIDs come from a `qcs::cos:…:uid/<appid>:…` resource or the function's context, never from CloudAudit
+  account ids (UINs). COS trigger regions: `s3Region`, the mapped short code, the object URL's host, then
+  the function's own region.
+- HTTP: a leading `/<stage>` is removed when `requestContext.stage` is set (not `$default`); repeated
+  query values keep the first; `sourceIp` only ever comes from the gateway's request context.
+*/
+import {envelopeHints, isCosAuditEvent, isTencentCloudEvent, parseCloudAudit, parseEventList} from './cloudaudit.js';
+import {isS3CloudTrailEvent, parseCloudTrail} from './cloudtrail.js';
+import {isCosTrigger, parseCosTrigger} from './cos-trigger.js';
+import {describe, type Fields, has, isFields, listKeys, own, plain} from './fields.js';
+import {isHttpEvent, parseHttp} from './http.js';
+import {isRegionId} from './regions.js';
+import {isScheduledEvent, isTimerEvent, parseSchedule, parseTimer} from './timer.js';
+import type {EventContext, ParsedEvent} from './types.js';
+
+export type {BindTarget, BindTrigger, EventContext, HttpFlavor, HttpRequest, KnownTrigger, ParsedEvent, SyncRequestOptions, SyncTrigger} from './types.js';
+export type {
+	CloudAuditData,
+	CosTriggerEvent,
+	CosTriggerRecord,
+	ScfApiGatewayEvent,
+	ScfFunctionUrlEvent,
+	TencentCloudEvent,
+	TencentEventList,
+	TimerEvent,
+} from './shapes.js';
+export type {CloudTrailDetail, CloudTrailEvent} from './cloudtrail.js';
+export {mapShortRegion} from './regions.js';
+export {parseSyncOptions, SYNC_OPTION_KEYS} from './sync-options.js';
+export {INVALID_EVENT, UNKNOWN_BUCKET} from './plan.js';
+
+const APP_ID = /^\d{5,12}$/;
+
+function unsupported(message: string): ParsedEvent {
+	return {kind: 'unsupported', trigger: 'unsupported', message: `unsupported event: ${message}`};
+}
+
+/** What an unrecognised value looked like: its type, its first keys, and what it says it is. */
+function describeEvent(event: unknown): string {
+	if (!isFields(event)) {
+		return `${describe(event)} (expected an event object)`;
+	}
+
+	const hints = envelopeHints(event);
+	return `an object with ${listKeys(event)}${hints === '' ? '' : `; ${hints}`}`;
+}
+
+/** Why `Records` is not a COS trigger event: SQS, CKafka, CMQ and others use `Records` too. */
+function describeRecords(event: Fields): string {
+	const records = own(event, 'Records');
+	if (!Array.isArray(records)) {
+		return `Records is ${describe(records)}, not an array of records`;
+	}
+
+	if (records.length === 0) {
+		return 'Records is an empty array';
+	}
+
+	const first: unknown = records[0];
+	if (!isFields(first)) {
+		return `Records[0] is ${describe(first)}, not a record object`;
+	}
+
+	const hints = envelopeHints(first);
+	return `Records[0] is not a COS trigger record (it has ${listKeys(first)}${hints === '' ? '' : `; ${hints}`})`;
+}
+
+/** Keep only context values of the right shape: a malformed APPID or region must not complete ids. */
+function normalizeContext(context: unknown): EventContext {
+	const normalized: EventContext = {};
+	if (!isFields(context)) {
+		return normalized;
+	}
+
+	const appId = own<EventContext>(context, 'appId');
+	const region = own<EventContext>(context, 'region');
+	if (typeof appId === 'string' && APP_ID.test(appId.trim())) {
+		normalized.appId = appId.trim();
+	}
+
+	if (typeof region === 'string' && isRegionId(region.trim())) {
+		normalized.region = region.trim();
+	}
+
+	return normalized;
+}
+
+// Order matters: wrappers first (`EventList`, `Records`), then envelopes that name themselves
+// (`detail-type`, CloudEvents `source`/`specversion`, timer `Type`), and HTTP last, because its marks
+// (`path`, `headers`) are the least specific.
+function dispatch(event: unknown, context: EventContext): ParsedEvent {
+	if (!isFields(event)) {
+		return unsupported(describeEvent(event));
+	}
+
+	if (has(event, 'EventList')) {
+		return parseEventList(event, context);
+	}
+
+	if (has(event, 'Records')) {
+		return isCosTrigger(event) ? parseCosTrigger(event, context) : unsupported(describeRecords(event));
+	}
+
+	if (has(event, 'detail-type')) {
+		if (isS3CloudTrailEvent(event)) {
+			return parseCloudTrail(event);
+		}
+
+		return isScheduledEvent(event) ? parseSchedule(event) : unsupported(describeEvent(event));
+	}
+
+	if (isTencentCloudEvent(event)) {
+		return isCosAuditEvent(event) ? parseCloudAudit(event, context) : unsupported(describeEvent(event));
+	}
+
+	if (isTimerEvent(event)) {
+		return parseTimer(event);
+	}
+
+	return isHttpEvent(event) ? parseHttp(event) : unsupported(describeEvent(event));
+}
+
+/**
+Recognise the event `main_handler(event, context)` received and turn it into a plan. Pure: no I/O.
+
+The event is untrusted and this never throws, whatever the value: bad input becomes kind `invalid`
+(a known trigger, the message naming the field) or `unsupported` (the message saying what was seen).
+
+@example
+parseEvent({Type: 'Timer', TriggerName: 'EveryDay', Time: '2019-02-21T11:49:00Z', Message: '{"dryRun":true}'}, {})
+// {kind: 'sync', trigger: 'timer', options: {dryRun: true}}
+*/
+export function parseEvent(event: unknown, context: EventContext): ParsedEvent {
+	try {
+		return dispatch(event, normalizeContext(context));
+	} catch (error) {
+		// Only values JSON cannot produce get here (throwing getters, revoked proxies): report, never throw,
+		// because a throw makes the platform retry an event that will fail the same way.
+		let why = 'unknown error';
+		try {
+			why = error instanceof Error ? plain(String(error.message), 200) : describe(error);
+		} catch {}
+
+		return {kind: 'unsupported', trigger: 'unsupported', message: `unsupported event: could not be read (${why})`};
+	}
+}

@@ -1,0 +1,49 @@
+import type {BucketResult} from '../../results.js';
+import type {BindTarget} from './types.js';
+
+/** Stand-in bucket name for records where the event named none. */
+export const UNKNOWN_BUCKET = '(unknown)';
+
+/** Code on records for event entries that cannot be acted on. */
+export const INVALID_EVENT = 'InvalidEvent';
+
+/** Collects what a bind event's entries produced: unique targets, and the records decided up front. */
+export type BindPlan = {
+	readonly targets: BindTarget[];
+	readonly decided: BucketResult[];
+	/** Add a target unless the same bucket and region is already there (the first source is kept). */
+	target(target: BindTarget): void;
+	/** Final without I/O and not an error: a failed creation, an event about something else. */
+	skip(bucket: string | undefined, region: string | undefined, message: string): void;
+	/** Final without I/O because the entry is unusable; `message` starts with the field path. */
+	fail(bucket: string | undefined, region: string | undefined, message: string): void;
+};
+
+export function createBindPlan(): BindPlan {
+	const targets: BindTarget[] = [];
+	const decided: BucketResult[] = [];
+	const seen = new Set<string>();
+	return {
+		targets,
+		decided,
+		target(target) {
+			// Validated ids and regions never hold a space, so the key cannot collide.
+			const key = `${target.bucket} ${target.region}`;
+			if (!seen.has(key)) {
+				seen.add(key);
+				targets.push(target);
+			}
+		},
+		skip(bucket, region, message) {
+			decided.push({bucket: bucket ?? UNKNOWN_BUCKET, region: region ?? '', outcome: 'skipped', message, durationMs: 0});
+		},
+		fail(bucket, region, message) {
+			decided.push({bucket: bucket ?? UNKNOWN_BUCKET, region: region ?? '', outcome: 'failed', code: INVALID_EVENT, message, durationMs: 0});
+		},
+	};
+}
+
+/** Bounded copy of an untrusted string for a record's `bucket` field. */
+export function clip(value: string, max = 100): string {
+	return value.length > max ? `${value.slice(0, max)}…` : value;
+}

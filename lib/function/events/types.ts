@@ -1,0 +1,78 @@
+import type {BucketResult} from '../../results.js';
+
+/** One bucket an event asks to bind, and where in the event it was found. */
+export type BindTarget = {
+	/** `<name>-<appid>`, validated (CloudTrail: the S3 bucket name as given). */
+	bucket: string;
+	region: string;
+	/** Field path the bucket came from, e.g. `EventList[3].data.resourceName`. */
+	source: string;
+};
+
+/** Where an HTTP request came from; each platform wraps requests differently. */
+export type HttpFlavor = 'scf-function-url' | 'scf-apigw' | 'aws-apigw-v1' | 'aws-apigw-v2';
+
+/** An HTTP request, the same whatever platform delivered it. */
+export type HttpRequest = {
+	/** Upper case: `GET`, `POST`. */
+	method: string;
+	/** Starts with `/`, no query string; an API Gateway stage prefix (`/release`) is removed. */
+	path: string;
+	/** Names lowercased; repeated headers joined with `, `. */
+	headers: Record<string, string>;
+	/** First value of each parameter. */
+	query: Record<string, string>;
+	/** Base64-decoded (as UTF-8) when the platform flagged it `isBase64Encoded`. */
+	body: string | undefined;
+	/** `aws-apigw-v2` also covers Lambda function URLs (same payload). */
+	flavor: HttpFlavor;
+	/** The client address as the gateway saw it; never taken from headers (they can be forged). */
+	sourceIp?: string;
+};
+
+/** Options a timer, schedule or HTTP call may pass to a sync run. Absent means "use the configured default". */
+export type SyncRequestOptions = {
+	/** Region ids to sync, e.g. `["ap-guangzhou"]`. */
+	regions?: string[];
+	/** Bucket id globs (`*`, `?`) to include. */
+	include?: string[];
+	/** Bucket id globs (`*`, `?`) to exclude. */
+	exclude?: string[];
+	/** Report `would-bind` instead of binding. */
+	dryRun?: boolean;
+	/** Bind again even where already bound. */
+	force?: boolean;
+	/** Buckets worked on at once, 1–64. */
+	concurrency?: number;
+};
+
+/** Triggers that announce buckets. */
+export type BindTrigger = 'cloudaudit' | 'cos' | 'cloudtrail';
+/** Triggers that ask for a full sync. */
+export type SyncTrigger = 'timer' | 'schedule';
+/** Every trigger we recognise. */
+export type KnownTrigger = BindTrigger | SyncTrigger | 'http';
+
+/**
+What an event asks for, decided without any I/O.
+
+- `bind`: bind `targets`; `decided` holds the entries already final (failed creations, broken entries).
+- `sync`: run a sync with `options`.
+- `http`: route `request`.
+- `invalid`: a recognised trigger whose event is malformed; `message` names the field.
+- `unsupported`: not an event we know; `message` says what was seen.
+*/
+export type ParsedEvent =
+	| {kind: 'bind'; trigger: BindTrigger; targets: BindTarget[]; decided: BucketResult[]}
+	| {kind: 'sync'; trigger: SyncTrigger; options: SyncRequestOptions}
+	| {kind: 'http'; trigger: 'http'; request: HttpRequest}
+	| {kind: 'invalid'; trigger: KnownTrigger; message: string}
+	| {kind: 'unsupported'; trigger: 'unsupported'; message: string};
+
+/** What parsing needs from the invocation context. */
+export type EventContext = {
+	/** `context.tencentcloud_appid` or `TENCENTCLOUD_APPID`: completes bucket names that lack `-<appid>`. */
+	appId?: string;
+	/** `context.tencentcloud_region` or `TENCENTCLOUD_REGION`: the function's own region (a COS trigger's bucket is always there). */
+	region?: string;
+};
