@@ -309,6 +309,22 @@ test('unbind: status goes unbinding then off; ensureBound reports unbinding as a
 		assert.is((await c.ensureBound(`photos-${APP}`, GZ)).outcome, 'bound');
 	}));
 
+test('requests are counted per bucket, even with many buckets in flight at once', () =>
+	withEmulator({faults: {latencyMs: 20}}, async (emu, client) => {
+		for (let index = 0; index < 20; index++) {
+			emu.createBucket(`c${index}-${APP}`, GZ, {bound: index % 2 === 0});
+		}
+
+		const c = client();
+		const results = await Promise.all(Array.from({length: 20}, (_, index) => c.ensureBound(`c${index}-${APP}`, GZ)));
+		assert.equal(
+			results.map((result) => result.requests),
+			Array.from({length: 20}, (_, index) => (index % 2 === 0 ? 1 : 2)),
+		);
+		assert.is(c.requestCount, 30);
+		assert.is(emu.requests.length, 30);
+	}));
+
 test('dry run reports would-bind and binds nothing', () =>
 	withEmulator({}, async (emu, client) => {
 		emu.createBucket(`photos-${APP}`, GZ);

@@ -1,3 +1,4 @@
+import {AsyncLocalStorage} from 'node:async_hooks';
 import {setMaxListeners} from 'node:events';
 import {BinderError, isBinderError, type Operation} from '../errors/binder-error.js';
 import type {BucketResult} from '../results.js';
@@ -130,7 +131,16 @@ export function createClient(options: ClientOptions = {}) {
 	};
 	// Requests sent, for "requests per bucket" accounting in results and benchmarks.
 	const counter = {requests: 0};
-	engine.onAttempt = () => counter.requests++;
+	// Per-bucket request counts must not include the requests of other buckets in flight at the
+	// same time, so each ensureBound call counts its own attempts through async context.
+	const tally = new AsyncLocalStorage<{requests: number}>();
+	engine.onAttempt = () => {
+		counter.requests++;
+		const own = tally.getStore();
+		if (own) {
+			own.requests++;
+		}
+	};
 	const send = (request: ApiRequest) => sendRequest(engine, request);
 
 	const bucketRequest = (operation: Operation, method: ApiRequest['method'], bucket: string, region: string, query?: Record<string, string>): ApiRequest => {
@@ -170,14 +180,18 @@ export function createClient(options: ClientOptions = {}) {
 	bind answers upstream is undocumented).
 	*/
 	async function ensureBound(bucket: string, region: string, ensureOptions: EnsureBoundOptions = {}): Promise<BucketResult> {
+		const own = {requests: 0};
+		return tally.run(own, () => ensureBoundCounted(bucket, region, ensureOptions, own));
+	}
+
+	async function ensureBoundCounted(bucket: string, region: string, ensureOptions: EnsureBoundOptions, own: {requests: number}): Promise<BucketResult> {
 		const started = performance.now();
-		const requestsBefore = counter.requests;
 		const finish = (result: Omit<BucketResult, 'bucket' | 'region' | 'durationMs' | 'requests'>): BucketResult => ({
 			bucket,
 			region,
 			...result,
 			durationMs: Math.round(performance.now() - started),
-			requests: counter.requests - requestsBefore,
+			requests: own.requests,
 		});
 		const failed = (error: unknown) => finish(failure(error));
 		try {
