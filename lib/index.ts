@@ -13,3 +13,7 @@ export {BinderError, isBinderError} from './errors/binder-error.js';
 export type {BinderErrorDetails, Operation} from './errors/binder-error.js';
 export {summarize, allSettled, OUTCOMES} from './results.js';
 export type {BucketResult, Outcome, ResultSummary} from './results.js';
+export {handle as main_handler} from './function/main-handler.js';
+export type {InvocationResult, HandlerContext} from './function/main-handler.js';
+export {loadConfig} from './function/config.js';
+export type {BinderConfig} from './function/config.js';

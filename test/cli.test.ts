@@ -8,7 +8,7 @@ import {DEMO_CREDENTIALS, startEmulator, type Emulator} from '../lib/emulator/in
 
 const APP = '1250000000';
 const GZ = 'ap-guangzhou';
-const CLI = path.resolve('lib/cli/main.ts');
+const CLI = path.resolve('lib/cli/bin.ts');
 
 type Run = {code: number | null; stdout: string; stderr: string};
 

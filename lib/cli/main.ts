@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import {readFile} from 'node:fs/promises';
 import {parseArgs, type ParseArgsConfig} from 'node:util';
 import {createClient} from '../client/client.js';
@@ -310,10 +309,4 @@ export function waitForSignal(): Promise<void> {
 		process.once('SIGINT', done);
 		process.once('SIGTERM', done);
 	});
-}
-
-// Run when executed directly (node dist/cli/main.js, tsx lib/cli/main.ts, or the bin shim).
-const invokedDirectly = process.argv[1] !== undefined && /(?:cli[\\/]main|cli)\.(?:[cm]?[jt]s)$/.test(process.argv[1]);
-if (invokedDirectly) {
-	process.exitCode = await main(process.argv.slice(2));
 }

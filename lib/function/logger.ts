@@ -29,6 +29,8 @@ export type LoggerOptions = {
 };
 
 export function createLogger(options: LoggerOptions, extra: LogFields = {}): Logger {
+	// Lines are redacted after JSON serialisation, where a secret with quotes or backslashes appears escaped.
+	const secrets = [...options.secrets, ...options.secrets.map((secret) => JSON.stringify(secret).slice(1, -1))];
 	const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
 	const threshold = LEVEL_ORDER[options.level];
 	const emit = (level: LogLevel, message: string, fields: LogFields = {}) => {
@@ -52,7 +54,7 @@ export function createLogger(options: LoggerOptions, extra: LogFields = {}): Log
 		}
 
 		// Redact the serialised line, so a secret cannot slip through any field or nesting.
-		write(redact(text, options.secrets));
+		write(redact(text, secrets));
 	};
 
 	return {
