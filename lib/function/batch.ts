@@ -91,16 +91,23 @@ export async function syncAccount(client: Client, options: SyncOptions, log: Log
 	const seen = new Set<string>();
 	const targets = inScope.filter((bucket) => !seen.has(bucket.bucket) && seen.add(bucket.bucket)).map(({bucket, region}) => ({bucket, region}));
 
-	const alreadyBound = new Map<string, string>();
+	const alreadyBound = new Set<string>();
 	let boundListUsed = false;
+	// Regions where "not in the bound list" can be trusted to mean unbound, so the bind is sent
+	// without reading the status first. The list is documented as account-wide; if it only shows
+	// buckets of the region we asked, it may be regional, so only that region is trusted.
+	let trustedRegions: ((region: string) => boolean) | undefined;
 	if (!options.force && targets.length > 0) {
 		try {
-			for (const item of await client.listBound({region: options.listRegion})) {
+			const listed = await client.listBound({region: options.listRegion});
+			for (const item of listed) {
 				if (item.status === '' || item.status === 'on') {
-					alreadyBound.set(item.bucketId, item.region);
+					alreadyBound.add(item.bucketId);
 				}
 			}
 
+			const accountWide = listed.some((item) => item.region !== options.listRegion);
+			trustedRegions = accountWide ? () => true : (region) => region === options.listRegion;
 			boundListUsed = true;
 		} catch (error) {
 			// The list is an optimisation: without it each bucket's status is read instead.
@@ -123,7 +130,7 @@ export async function syncAccount(client: Client, options: SyncOptions, log: Log
 		dryRun: options.dryRun,
 		force: options.force,
 		budget,
-		skipStatusFor: boundListUsed ? new Set(toBind.map((target) => target.bucket)) : undefined,
+		skipStatusFor: trustedRegions ? new Set(toBind.filter((target) => trustedRegions!(target.region)).map((target) => target.bucket)) : undefined,
 	});
 	const byBucket = new Map([...known, ...bound].map((result) => [result.bucket, result]));
 	return {
