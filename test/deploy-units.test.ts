@@ -1,0 +1,340 @@
+// Units of the deploy tooling: the zip writer, the config planner, trigger comparison, credentials and
+// endpoint resolution, error redaction. The serverless end-to-end runs are in deploy.test.ts.
+import {spawnSync} from 'node:child_process';
+import {createHash} from 'node:crypto';
+import fs from 'node:fs';
+import {createRequire} from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import {test} from 'uvu';
+import * as assert from 'uvu/assert';
+import {crc32, crc32Table, createZip, FIXED_DOS_DATE, FIXED_DOS_TIME, readZip} from '../deploy/zip.mjs';
+
+const require = createRequire(import.meta.url);
+
+type Plan = {
+	region: string;
+	stage: string;
+	entry: string;
+	functions: Array<{
+		name: string;
+		memorySize: number;
+		timeout: number;
+		role: string;
+		environment: Record<string, string>;
+		omittedEnvironment: string[];
+		triggers: Array<Record<string, unknown>>;
+		rules: Array<{name: string; enabled: boolean; pattern: unknown}>;
+	}>;
+};
+const {buildPlan, ConfigError} = require('../deploy/serverless-tencent/plan.cjs') as {
+	buildPlan: (service: unknown, options?: {region?: string; stage?: string}) => Plan;
+	ConfigError: new (problems: string[]) => Error & {problems: string[]};
+};
+const scf = require('../deploy/serverless-tencent/scf.cjs') as {
+	normalizeListed: (trigger: Record<string, unknown>) => Record<string, unknown>;
+	normalizeDesired: (trigger: Record<string, unknown>) => Record<string, unknown>;
+	functionUrl: (triggers: Array<Record<string, unknown>>) => string | undefined;
+	configDifferences: (detail: Record<string, unknown>, fn: Record<string, unknown>) => string[];
+};
+const api = require('../deploy/serverless-tencent/api.cjs') as {
+	resolveCredentials: (env: Record<string, string | undefined>) => {secretId: string; secretKey: string; token?: string; source: string};
+	resolveEndpoint: (service: string, env: Record<string, string | undefined>) => {endpoint: string; protocol: string};
+	TencentApi: new (options: {region: string; credentials: {secretId: string; secretKey: string; token?: string}; env?: Record<string, string>}) => {
+		wrap: (service: string, action: string, error: unknown) => Error & {code?: string};
+		call: (service: string, action: string, params?: unknown) => Promise<unknown>;
+	};
+};
+const constants = require('../deploy/serverless-tencent/constants.cjs') as {COS_PUT_BUCKET_PATTERN: unknown; CRON_PATTERN: string};
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'deploy-units-'));
+const hasUnzip = spawnSync('unzip', ['-v'], {stdio: 'ignore'}).status === 0;
+
+// --- zip ---------------------------------------------------------------------------------------------
+
+test('crc32: the IEEE check value, from zlib and from the table alike', () => {
+	const check = Buffer.from('123456789');
+	assert.is(crc32(check), 0xcbf43926);
+	assert.is(crc32Table(check), 0xcbf43926);
+	const random = createHash('sha512').update('seed').digest();
+	assert.is(crc32Table(random), crc32(random));
+	assert.is(crc32Table(new Uint8Array(0)), 0);
+});
+
+test('createZip: round-trips, fixed timestamps, Unix mode, deflate only when it helps', () => {
+	const code = 'exports.main_handler = async () => ({ok: true});\n'.repeat(40);
+	const zip = createZip([
+		{name: 'index.js', data: code},
+		{name: 'tiny.txt', data: 'x'},
+		{name: 'dir/ünïcode.json', data: Buffer.from('{"a":1}')},
+	]);
+	const entries = readZip(zip);
+	assert.equal(
+		entries.map((entry) => entry.name),
+		['index.js', 'tiny.txt', 'dir/ünïcode.json'],
+	);
+	assert.is(entries[0]!.data.toString(), code);
+	assert.is(entries[0]!.method, 8, 'repetitive text is deflated');
+	assert.is(entries[1]!.method, 0, 'one byte is stored');
+	assert.is(entries[2]!.data.toString(), '{"a":1}');
+	for (const entry of entries) {
+		assert.is(entry.dosTime, FIXED_DOS_TIME);
+		assert.is(entry.dosDate, FIXED_DOS_DATE);
+		assert.is(entry.unixMode, 0o100644);
+	}
+});
+
+test('createZip: the same input gives the same bytes (reproducible package, stable SHA-256)', () => {
+	const input = [{name: 'index.js', data: 'module.exports = 1;'}];
+	assert.ok(createZip(input).equals(createZip(input)));
+});
+
+test('createZip: `unzip -t` accepts the archive', () => {
+	if (!hasUnzip) {
+		console.log('  (unzip not on PATH: skipped)');
+		return;
+	}
+	const file = path.join(tmp, 'check.zip');
+	fs.writeFileSync(file, createZip([{name: 'index.js', data: 'a'.repeat(5000)}, {name: 'b/c.txt', data: 'c'}]));
+	const result = spawnSync('unzip', ['-t', file], {encoding: 'utf8'});
+	assert.is(result.status, 0, result.stdout + result.stderr);
+	assert.match(result.stdout, /No errors detected/);
+});
+
+test('createZip: refuses names that escape the folder, duplicates and empty names', () => {
+	for (const name of ['../evil.js', '/abs.js', 'a\\b.js', 'a//b.js', '', 'a/../b.js']) {
+		assert.throws(() => createZip([{name, data: 'x'}]), /invalid entry name/, name);
+	}
+	assert.throws(() => createZip([{name: 'index.js', data: 'a'}, {name: 'index.js', data: 'b'}]), /duplicate/);
+});
+
+test('readZip rejects a corrupted archive: CRC and structure are checked', () => {
+	const zip = createZip([{name: 'index.js', data: 'hello world, hello world, hello world'}]);
+	const corrupt = Buffer.from(zip);
+	corrupt[45] = corrupt[45]! ^ 0xff; // inside the deflated data
+	assert.throws(() => readZip(corrupt));
+	assert.throws(() => readZip(zip.subarray(0, zip.length - 5)), /end of central directory/);
+	assert.ok(zlib.inflateRawSync(zlib.deflateRawSync(Buffer.from('ok'))).equals(Buffer.from('ok')));
+});
+
+// --- plan --------------------------------------------------------------------------------------------
+
+const baseService = () => ({
+	service: 'cos-ci-binder',
+	provider: {
+		name: 'tencent',
+		region: 'ap-guangzhou',
+		stage: 'dev',
+		role: 'CosCiBinderRole',
+		environment: {BINDER_REGIONS: '', BINDER_CONCURRENCY: '8', BINDER_HTTP_TOKEN: 'x'.repeat(20)},
+	},
+	functions: {
+		binder: {
+			handler: 'index.main_handler',
+			events: [{timer: {name: 'sweep', cron: '0 0 */6 * * * *'}}, {http: {name: 'url'}}, {eventbridge: {name: 'cos-ci-binder-dev-putbucket'}}],
+		},
+	},
+});
+
+test('buildPlan: defaults, dropped empty environment, events in order', () => {
+	const plan = buildPlan(baseService());
+	assert.is(plan.region, 'ap-guangzhou');
+	assert.is(plan.entry, 'handlers/index.ts');
+	const [fn] = plan.functions;
+	assert.is(fn!.name, 'cos-ci-binder-dev-binder');
+	assert.is(fn!.memorySize, 128);
+	assert.is(fn!.timeout, 300);
+	assert.equal(fn!.environment, {BINDER_CONCURRENCY: '8', BINDER_HTTP_TOKEN: 'x'.repeat(20)});
+	assert.equal(fn!.omittedEnvironment, ['BINDER_REGIONS']);
+	assert.equal(fn!.triggers, [
+		{type: 'timer', name: 'sweep', cron: '0 0 */6 * * * *', enabled: true, argument: ''},
+		{type: 'http', name: 'url', authType: 'NONE', enableExtranet: true, enableIntranet: false},
+	]);
+	assert.equal(fn!.rules, [{name: 'cos-ci-binder-dev-putbucket', enabled: true, pattern: constants.COS_PUT_BUCKET_PATTERN, eventBusId: undefined}]);
+});
+
+test('buildPlan: --region and --stage win over the file', () => {
+	const plan = buildPlan(baseService(), {region: 'ap-shanghai', stage: 'prod'});
+	assert.is(plan.region, 'ap-shanghai');
+	assert.is(plan.functions[0]!.name, 'cos-ci-binder-prod-binder');
+});
+
+test('buildPlan: a 5-field cron fails naming the 7 fields', () => {
+	const service = baseService();
+	service.functions.binder.events[0] = {timer: {name: 'sweep', cron: '0 */6 * * *'}};
+	try {
+		buildPlan(service);
+		assert.unreachable('should have thrown');
+	} catch (error) {
+		assert.instance(error, ConfigError);
+		assert.match((error as Error).message, /functions\.binder\.events\[0\]\.timer\.cron: a timer cron needs 7 fields \(second minute hour day month weekday year\), got 5/);
+	}
+});
+
+test('buildPlan: every problem at once — role, region, memory, timeout, reserved variable, bad names', () => {
+	const service = baseService() as any;
+	delete service.provider.role;
+	service.provider.region = 'mars-north-1';
+	service.provider.memorySize = 100;
+	service.provider.timeout = 901;
+	service.provider.environment.TENCENTCLOUD_SECRETKEY = 'nope';
+	service.functions.binder.name = '9starts-with-digit';
+	service.functions.binder.events.push({http: {name: 'second'}});
+	service.functions.binder.events.push({sqs: {}});
+	try {
+		buildPlan(service);
+		assert.unreachable('should have thrown');
+	} catch (error) {
+		const message = (error as Error).message;
+		for (const expected of [
+			/provider\.role: required/,
+			/unknown SCF region "mars-north-1"/,
+			/memorySize: must be 64 or a multiple of 128/,
+			/timeout: must be a whole number of seconds from 1 to 900/,
+			/TENCENTCLOUD_SECRETKEY: names starting TENCENTCLOUD_ are reserved/,
+			/SCF function names are 2-60/,
+			/at most one function URL/,
+			/unsupported event "sqs"/,
+		]) {
+			assert.match(message, expected);
+		}
+		assert.not.match(message, /nope/, 'values are not echoed');
+	}
+});
+
+test('buildPlan: booleans given as strings (--param) are read as booleans, anything else is refused', () => {
+	const service = baseService() as any;
+	service.functions.binder.events[0].timer.enabled = 'false';
+	service.functions.binder.events[2].eventbridge.enabled = 'true';
+	const plan = buildPlan(service);
+	assert.is(plan.functions[0]!.triggers[0]!.enabled, false);
+	assert.is(plan.functions[0]!.rules[0]!.enabled, true);
+	service.functions.binder.events[0].timer.enabled = 'no';
+	assert.throws(() => buildPlan(service), /timer\.enabled: must be true or false, got "no"/);
+});
+
+test('the schema cron pattern agrees with the planner: 7 fields pass, 5 and 8 fail', () => {
+	const pattern = new RegExp(constants.CRON_PATTERN, 'u');
+	assert.ok(pattern.test('0 0 */6 * * * *'));
+	assert.ok(pattern.test(' 0  0 2 1 * MON-FRI 2026 '));
+	assert.not.ok(pattern.test('0 */6 * * *'));
+	assert.not.ok(pattern.test('0 0 */6 * * * * *'));
+	assert.match(constants.CRON_PATTERN, /\(\?<second>.*\(\?<year>/, 'the pattern names the fields for the error message');
+});
+
+// --- trigger comparison --------------------------------------------------------------------------------
+
+test('listed triggers compare equal to the configuration despite the shapes ListTriggers uses', () => {
+	const timer = {type: 'timer', name: 'sweep', cron: '0 0 */6 * * * *', enabled: true, argument: '{"dryRun":true}'};
+	assert.equal(scf.normalizeListed({Type: 'timer', TriggerName: 'sweep', TriggerDesc: '{"cron":"0 0 */6 * * * *"}', Enable: 1, Qualifier: '$LATEST', CustomArgument: '{"dryRun":true}'}), scf.normalizeDesired(timer));
+	assert.equal(scf.normalizeListed({Type: 'timer', TriggerName: 'sweep', TriggerDesc: '0 0 */6 * * * *', Enable: 'OPEN', CustomArgument: '{"dryRun":true}'}), scf.normalizeDesired(timer));
+	assert.not.equal(scf.normalizeListed({Type: 'timer', TriggerName: 'sweep', TriggerDesc: '{"cron":"0 0 */6 * * * *"}', Enable: 0, CustomArgument: '{"dryRun":true}'}), scf.normalizeDesired(timer));
+
+	const url = 'https://1250000000-abc.ap-guangzhou.tencentscf.com';
+	const listedHttp = {Type: 'http', TriggerName: 'url', Enable: 1, Qualifier: '$LATEST', TriggerDesc: JSON.stringify({AuthType: 'NONE', NetConfig: {EnableIntranet: false, EnableExtranet: true, ExtranetUrl: url}})};
+	assert.equal(scf.normalizeListed(listedHttp), scf.normalizeDesired({type: 'http', name: 'url', authType: 'NONE', enableExtranet: true, enableIntranet: false}));
+	assert.is(scf.functionUrl([{Type: 'timer', TriggerDesc: '{}'}, listedHttp]), url);
+	assert.is(scf.functionUrl([{Type: 'http', TriggerDesc: '{"Other":{"Url":"https://x.example/"}}'}]), 'https://x.example/');
+	assert.is(scf.functionUrl([]), undefined);
+});
+
+test('configDifferences: SCF-reserved variables are ignored, a role is compared by name', () => {
+	const fn = {memorySize: 128, timeout: 300, description: 'd', role: 'CosCiBinderRole', environment: {A: '1'}};
+	const detail = {MemorySize: 128, Timeout: 300, Description: 'd', Role: 'qcs::cam::uin/1:roleName/CosCiBinderRole', Environment: {Variables: [{Key: 'A', Value: '1'}, {Key: 'SCF_NAMESPACE', Value: 'default'}]}};
+	assert.equal(scf.configDifferences(detail, fn), []);
+	assert.equal(scf.configDifferences({...detail, Timeout: 3, Environment: {Variables: []}}, fn), ['timeout', 'environment']);
+});
+
+// --- credentials, endpoint, errors -------------------------------------------------------------------
+
+test('credentials: both environment spellings; a half-set pair is an error naming the variables', () => {
+	assert.is(api.resolveCredentials({TENCENTCLOUD_SECRET_ID: 'AKID1', TENCENTCLOUD_SECRET_KEY: 'k1'}).secretId, 'AKID1');
+	const scfStyle = api.resolveCredentials({TENCENTCLOUD_SECRETID: 'AKID2', TENCENTCLOUD_SECRETKEY: 'k2', TENCENTCLOUD_SESSIONTOKEN: 't2'});
+	assert.equal([scfStyle.secretId, scfStyle.secretKey, scfStyle.token], ['AKID2', 'k2', 't2']);
+	assert.throws(() => api.resolveCredentials({TENCENTCLOUD_SECRET_ID: 'AKID3', TENCENTCLOUD_CREDENTIALS_FILE: path.join(tmp, 'none')}), /secret id is set but no secret key.*TENCENTCLOUD_SECRET_KEY/s);
+	assert.throws(() => api.resolveCredentials({TENCENTCLOUD_CREDENTIALS_FILE: path.join(tmp, 'none')}), /No Tencent Cloud credentials\. Set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY/);
+});
+
+test('credentials: the SDK profile file, [default] or TENCENTCLOUD_PROFILE', () => {
+	const file = path.join(tmp, 'credentials');
+	fs.writeFileSync(file, '# comment\n[default]\nsecret_id = AKIDfile\nsecret_key = "file-key"\n\n[ci]\nsecret_id=AKIDci\nsecret_key=ci-key\ntoken=ci-token\n');
+	const fromDefault = api.resolveCredentials({TENCENTCLOUD_CREDENTIALS_FILE: file});
+	assert.equal([fromDefault.secretId, fromDefault.secretKey], ['AKIDfile', 'file-key']);
+	const fromCi = api.resolveCredentials({TENCENTCLOUD_CREDENTIALS_FILE: file, TENCENTCLOUD_PROFILE: 'ci'});
+	assert.equal([fromCi.secretId, fromCi.secretKey, fromCi.token], ['AKIDci', 'ci-key', 'ci-token']);
+	assert.throws(() => api.resolveCredentials({TENCENTCLOUD_CREDENTIALS_FILE: file, TENCENTCLOUD_PROFILE: 'missing'}), /no secret_id and secret_key under \[missing\]/);
+});
+
+test('endpoint: default per service; override as host:port or URL; anything else refused', () => {
+	assert.equal(api.resolveEndpoint('scf', {}), {endpoint: 'scf.tencentcloudapi.com', protocol: 'https://'});
+	assert.equal(api.resolveEndpoint('eb', {TENCENTCLOUD_API_ENDPOINT: 'http://127.0.0.1:9000'}), {endpoint: '127.0.0.1:9000', protocol: 'http://'});
+	assert.equal(api.resolveEndpoint('eb', {TENCENTCLOUD_API_ENDPOINT: 'proxy.example:8443'}), {endpoint: 'proxy.example:8443', protocol: 'https://'});
+	assert.throws(() => api.resolveEndpoint('scf', {TENCENTCLOUD_API_ENDPOINT: 'http://127.0.0.1:9000/path'}), /TENCENTCLOUD_API_ENDPOINT/);
+	assert.throws(() => api.resolveEndpoint('scf', {TENCENTCLOUD_API_ENDPOINT: 'ftp://x'}), /TENCENTCLOUD_API_ENDPOINT/);
+});
+
+test('API errors name service, action, code and request id, and never carry the key or token', () => {
+	const client = new api.TencentApi({region: 'ap-guangzhou', credentials: {secretId: 'AKIDx', secretKey: 'super-secret-key', token: 'session-token-value'}});
+	const error = client.wrap('scf', 'CreateFunction', Object.assign(new Error('bad super-secret-key and session-token-value'), {code: 'FailedOperation.CreateFunction', requestId: 'req-1'}));
+	assert.is(error.message, 'Tencent Cloud scf CreateFunction failed in ap-guangzhou: FailedOperation.CreateFunction: bad *** and *** (RequestId req-1)');
+	assert.is(error.code, 'FailedOperation.CreateFunction');
+	const network = client.wrap('eb', 'ListRules', new Error('connect ECONNREFUSED 127.0.0.1:1'));
+	assert.match(network.message, /eb ListRules failed in ap-guangzhou: request failed: connect ECONNREFUSED/);
+});
+
+test('API: a network error on a read is retried, then reported (loopback port with nothing listening)', async () => {
+	const server = (await import('node:net')).createServer();
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const {port} = server.address() as {port: number};
+	await new Promise<void>((resolve) => server.close(() => resolve()));
+	let sleeps = 0;
+	const client = new api.TencentApi({region: 'ap-guangzhou', credentials: {secretId: 'AKIDx', secretKey: 'k'}, env: {TENCENTCLOUD_API_ENDPOINT: `http://127.0.0.1:${port}`}}) as any;
+	client.sleep = async () => {
+		sleeps++;
+	};
+	try {
+		await client.call('scf', 'GetFunction', {FunctionName: 'x'});
+		assert.unreachable('should have thrown');
+	} catch (error) {
+		assert.match((error as Error).message, /scf GetFunction failed in ap-guangzhou: request failed/);
+		assert.is(sleeps, 2, 'three attempts');
+	}
+});
+
+// --- CAM policies ------------------------------------------------------------------------------------
+
+const policy = (name: string) => JSON.parse(fs.readFileSync(new URL(`../deploy/${name}`, import.meta.url), 'utf8')) as {version: string; statement: Array<{effect: string; action: string | string[]; resource?: string[]; principal?: unknown}>};
+const actionsOf = (name: string) => policy(name).statement.flatMap((statement) => [statement.action].flat()).sort();
+
+test('CAM: the execution role gets exactly bind + status + list, and unbind only in the second variant', () => {
+	assert.equal(actionsOf('cam-policy.json'), ['name/ci:CreateCIBucket', 'name/ci:DescribeCIBuckets', 'name/cos:GetService']);
+	assert.equal(actionsOf('cam-policy-unbind.json'), ['name/ci:CreateCIBucket', 'name/ci:DeleteCIBucket', 'name/ci:DescribeCIBuckets', 'name/cos:GetService']);
+	for (const name of ['cam-policy.json', 'cam-policy-unbind.json', 'cam-trust-policy.json', 'cam-deployer-policy.json']) {
+		const document = policy(name);
+		assert.is(document.version, '2.0', name);
+		assert.ok(document.statement.every((statement) => statement.effect === 'allow'), name);
+	}
+	// Bucket-level actions are scoped to the account's buckets; CI and COS accept only "*" for the listing ones.
+	const [bind, read] = policy('cam-policy.json').statement;
+	assert.equal(bind!.resource, ['qcs::ci:*:uid/APPID:bucket/*']);
+	assert.equal(read!.resource, ['*']);
+	assert.equal(policy('cam-trust-policy.json').statement[0]!.principal, {service: ['scf.qcloud.com']});
+	assert.equal(actionsOf('cam-trust-policy.json'), ['name/sts:AssumeRole']);
+});
+
+test('CAM: the deployer policy covers every action the plugin calls', () => {
+	const allowed = new Set(actionsOf('cam-deployer-policy.json').map((action) => action.replace(/^name\//, '')));
+	const source = ['scf.cjs', 'eventbridge.cjs', 'index.cjs'].map((file) => fs.readFileSync(new URL(`../deploy/serverless-tencent/${file}`, import.meta.url), 'utf8')).join('\n');
+	const called = new Set<string>();
+	for (const match of source.matchAll(/call\('(scf|eb|sts)', '([A-Za-z]+)'/g)) called.add(`${match[1]}:${match[2]}`);
+	for (const match of source.matchAll(/listAll\(api, '([A-Za-z]+)'/g)) called.add(`eb:${match[1]}`);
+	assert.ok(called.size >= 15, `found ${called.size} actions`);
+	for (const action of called) assert.ok(allowed.has(action), `${action} is missing from cam-deployer-policy.json`);
+});
+
+test.after(() => {
+	fs.rmSync(tmp, {recursive: true, force: true});
+});
+
+test.run();
