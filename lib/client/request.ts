@@ -1,6 +1,7 @@
 import ky from 'ky';
 import {BinderError, isBinderError, type Operation} from '../errors/binder-error.js';
 import {getAuthorization} from '../signer/authorization.js';
+import {BodyTooLargeError, readBody} from '../utils/read-body.js';
 import {redact} from '../utils/redact.js';
 import {child, childText, parseXml, XmlParseError} from '../utils/xml.js';
 import {resolveCredentials, type CredentialSource} from './credentials.js';
@@ -79,38 +80,6 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
 
 		signal?.addEventListener('abort', onAbort, {once: true});
 	});
-}
-
-async function readCapped(response: Response, limit: number): Promise<string> {
-	const declared = Number(response.headers.get('content-length'));
-	if (Number.isFinite(declared) && declared > limit) {
-		await response.body?.cancel().catch(() => undefined);
-		throw new RangeError(`declared ${declared} bytes`);
-	}
-
-	if (!response.body) {
-		return '';
-	}
-
-	const reader = response.body.getReader();
-	const chunks: Uint8Array[] = [];
-	let size = 0;
-	for (;;) {
-		const {done, value} = await reader.read();
-		if (done) {
-			break;
-		}
-
-		size += value.byteLength;
-		if (size > limit) {
-			await reader.cancel().catch(() => undefined);
-			throw new RangeError(`more than ${limit} bytes`);
-		}
-
-		chunks.push(value);
-	}
-
-	return Buffer.concat(chunks).toString('utf8');
 }
 
 type ServiceError = {code: string; message: string; requestId?: string};
@@ -291,14 +260,14 @@ async function exchange(engine: EngineOptions, request: ApiRequest, url: string,
 	const serverDate = dateHeader ? Date.parse(dateHeader) : Number.NaN;
 	let body: string;
 	try {
-		body = await readCapped(response, engine.maxResponseBytes);
+		body = await readBody(response, engine.maxResponseBytes, 'throw');
 	} catch (caught) {
 		clearTimeout(timer);
 		if (engine.signal?.aborted) {
 			throw caught;
 		}
 
-		if (caught instanceof RangeError) {
+		if (caught instanceof BodyTooLargeError) {
 			return {
 				ok: false,
 				error: new BinderError(`${label}: response body too large (${caught.message}; limit ${engine.maxResponseBytes})`, {

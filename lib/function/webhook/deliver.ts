@@ -8,6 +8,7 @@ import type {InvocationReport, WebhookDelivery, WebhookOptions} from './types.js
 import {describeUrl} from './utils/describe-url.js';
 import {parseRetryAfter} from './utils/retry-after.js';
 import {truncateUtf8} from './utils/truncate-utf8.js';
+import {readBody} from '../../utils/read-body.js';
 
 const USER_AGENT = 'cos-ci-binder';
 // Below this much budget an attempt cannot complete a TLS handshake, let alone an answer: don't start one.
@@ -82,32 +83,6 @@ function prepare(config: DeliveryConfig, report: InvocationReport): {webhookId?:
 			return {build: () => ({url, body, headers: json})};
 		}
 	}
-}
-
-/** Read at most `limit` bytes of the body, then stop reading (the rest is of no use to us). */
-async function readHead(response: Response, limit: number): Promise<string> {
-	if (!response.body) {
-		return '';
-	}
-
-	const reader = response.body.getReader();
-	const chunks: Uint8Array[] = [];
-	let size = 0;
-	for (;;) {
-		const {done, value} = await reader.read();
-		if (done) {
-			break;
-		}
-
-		chunks.push(value);
-		size += value.byteLength;
-		if (size >= limit) {
-			await reader.cancel().catch(() => undefined);
-			break;
-		}
-	}
-
-	return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
 }
 
 function quote(body: string): string {
@@ -218,7 +193,7 @@ async function attempt(config: DeliveryConfig, outgoing: Outgoing, timeoutMs: nu
 				redirect: 'manual',
 				...(config.fetch ? {fetch: config.fetch} : {}),
 			});
-			return classify(config, response, await readHead(response, MAX_ANSWER_BYTES));
+			return classify(config, response, await readBody(response, MAX_ANSWER_BYTES, 'truncate'));
 		};
 
 		return await untilAborted(exchange(), signal);
