@@ -75,6 +75,10 @@ const KNOWN = [
 	'BINDER_TIME_MARGIN_MS',
 ] as const;
 
+// Read by `serverless deploy` (serverless.yml), not by the function; allowed so the CLI still runs
+// in a shell that has them exported.
+const DEPLOY_ONLY = ['BINDER_ROLE', 'BINDER_SWEEP_SCHEDULE'] as const;
+
 /** The minimum length of `BINDER_HTTP_TOKEN`: shorter tokens are guessable. */
 export const MIN_HTTP_TOKEN_LENGTH = 16;
 const MAX_PATTERNS = 100;
@@ -147,7 +151,7 @@ starts with the offending variable's name. Secrets are never echoed back.
 */
 export function loadConfig(env: Env = process.env): BinderConfig {
 	for (const name of Object.keys(env)) {
-		if (name.startsWith('BINDER_') && !(KNOWN as readonly string[]).includes(name)) {
+		if (name.startsWith('BINDER_') && !(KNOWN as readonly string[]).includes(name) && !(DEPLOY_ONLY as readonly string[]).includes(name)) {
 			const suggestion = closestKnown(name);
 			fail(name, `unknown setting${suggestion ? ` (did you mean ${suggestion}?)` : ''}; see the README for the list`);
 		}
