@@ -189,7 +189,8 @@ class Work {
 		const left = remaining();
 		if (left !== undefined) {
 			// Abort what is still in flight half-way through the margin, leaving the rest for logs and the webhook.
-			this.deadlineTimer = setTimeout(() => this.controller.abort(new Error('deadline')), Math.max(0, left - config.timeMarginMs / 2));
+			// Clamped: setTimeout fires at once (1 ms) for delays beyond a signed 32-bit integer (~24.8 days).
+			this.deadlineTimer = setTimeout(() => this.controller.abort(new Error('deadline')), Math.min(2 ** 31 - 1, Math.max(0, left - config.timeMarginMs / 2)));
 			this.deadlineTimer.unref();
 		}
 
