@@ -122,7 +122,8 @@ test('session token: sent in x-ci-security-token to CI and x-cos-security-token 
 		emu.expireSessionToken(temp.secretId);
 		const expired = await rejection(ok.getStatus(`photos-${APP}`, GZ));
 		assert.is(expired.code, 'ExpiredToken');
-		assert.is(expired.transient, false);
+		// SCF refreshes the role's keys: worth the platform's retry.
+		assert.is(expired.transient, true);
 	});
 });
 

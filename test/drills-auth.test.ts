@@ -59,22 +59,23 @@ test('drill 5 — session token expires mid-run: ExpiredToken per bucket with it
 		assert.ok(failed.length > 50, describeRun(run));
 		for (const item of failed) {
 			assert.is(item.code, 'ExpiredToken', `${item.bucket}: ${item.code}`);
-			assert.is(item.transient, false);
+			// Transient: SCF refreshes the role's keys, so the platform's retry can succeed.
+			assert.is(item.transient, true);
 			assert.match(item.message!, /token has expired/);
 			assert.is(d.emu.bucket(item.bucket)?.ci, 'off');
 		}
 
-		// ExpiredToken is not transient (a 400): the timer returns instead of throwing.
-		assert.is(run.thrown, undefined);
+		// ExpiredToken is transient (fresh keys arrive with the platform's retry): the timer throws.
+		assert.ok(run.thrown, 'the timer throws so the platform retries');
 		assert.ok(d.emu.requests.some((entry) => entry.code === 'ExpiredToken'));
 
-		// Still the old keys: the next run fails at the listing, reported, not thrown.
+		// Still the old keys: the next run fails at the listing, reported (and thrown, for a retry).
 		d.setFetchHook(undefined);
 		const stale = await d.timer();
 		assertThrowRule(stale, 'stale keys');
 		assertInvariants(stale, d.emu, {label: 'stale keys'});
 		assert.is(stale.error?.code, 'ExpiredToken');
-		assert.is(stale.error?.transient, false);
+		assert.is(stale.error?.transient, true);
 		const reply = await d.httpSync();
 		assert.is(reply.statusCode, 502);
 		assert.is(reply.body.error.code, 'ExpiredToken');
@@ -84,7 +85,7 @@ test('drill 5 — session token expires mid-run: ExpiredToken per bucket with it
 		assert.is(next.summary!.bound, failed.length);
 	}));
 
-test('drill 5 — session token expired before the run: the listing error is reported (ExpiredToken, not transient), nothing bound, no crash', () =>
+test('drill 5 — session token expired before the run: the listing error is reported (ExpiredToken, transient), nothing bound, no crash', () =>
 	drill('expired before', {emulator: {credentials: [TEMPORARY]}, env: temporaryEnv(TEMPORARY)}, async (d) => {
 		populate(d.emu, 30);
 		d.emu.expireSessionToken(TEMPORARY.secretId);
@@ -134,7 +135,7 @@ for (const [name, offsetMs, code] of SKEWS) {
 		}));
 }
 
-// KNOWN FAILING (lib/client/request.ts sendRequest): concurrent requests signed before the clock was
+// Regression (was failing) (lib/client/request.ts sendRequest): concurrent requests signed before the clock was
 // corrected all get the skew error; the first corrects the shared offset and re-signs, but the others find
 // `|offset - engine.clock.offsetMs| < 1 s` (already corrected by another request) and throw the 403 as a
 // permanent failure instead of re-signing. Here ~15 of the first wave of 16 buckets fail with AccessDenied

@@ -364,7 +364,7 @@ property(
 	},
 );
 
-// KNOWN FAILING (lib/function/main-handler.ts): an event the parser recognises as HTTP but with a field of
+// Regression (was failing) (lib/function/main-handler.ts): an event the parser recognises as HTTP but with a field of
 // the wrong type or value (a method like "GE T" or 42, a non-string body or path, isBase64Encoded with a
 // body that is not base64, headers that are not an object) is planned as kind 'invalid', trigger 'http';
 // handle() then returns a non-HTTP InvocationResult ({requestId, trigger, summary, results: [], error:
@@ -556,7 +556,7 @@ test('the unmutated fixtures settle too (sanity: the generators above start from
 	}
 });
 
-// KNOWN FAILING (lib/function/main-handler.ts): the context is documented "all optional, all untrusted", but
+// Regression (was failing) (lib/function/main-handler.ts): the context is documented "all optional, all untrusted", but
 // `String(context.request_id)` (also function_name, tencentcloud_appid) throws for an object without a
 // prototype, and a throwing getRemainingTimeInMillis escapes handle() (Work's constructor calls it
 // outside any try): handle() rejects with a TypeError/Error, not a result.

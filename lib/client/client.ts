@@ -6,7 +6,7 @@ import {childrenNamed, childText, child, parseXml, type XmlElement} from '../uti
 import type {CredentialSource} from './credentials.js';
 import {hosts, parseEndpoint} from './endpoint.js';
 import {parseBucketId, validateRegion} from './names.js';
-import {invalidResponse, sendRequest, type ApiRequest, type ApiResponse, type EngineOptions, type RetryOptions} from './request.js';
+import {invalidResponse, isAmbiguous, sendRequest, type ApiRequest, type ApiResponse, type EngineOptions, type RetryOptions} from './request.js';
 
 /** Cloud Infinite binding state of a bucket. */
 export type CiStatus = 'on' | 'off' | 'unbinding';
@@ -150,7 +150,8 @@ export function createClient(options: ClientOptions = {}) {
 	const bucketRequest = (operation: Operation, method: ApiRequest['method'], bucket: string, region: string, query?: Record<string, string>): ApiRequest => {
 		validateRegion(region);
 		parseBucketId(bucket, 'bucket', region);
-		return {operation, method, virtualHost: hosts.bucketCi(bucket, region), path: '/', query, bucket, region};
+		// Reads are safe to repeat; a bind or unbind whose answer was lost is not repeated blindly.
+		return {operation, method, virtualHost: hosts.bucketCi(bucket, region), path: '/', query, bucket, region, retryAmbiguous: method === 'GET'};
 	};
 
 	/** Read the binding state of one bucket (`GET /` on its CI host). */
@@ -226,22 +227,36 @@ export function createClient(options: ClientOptions = {}) {
 			return finish({outcome: 'would-bind'});
 		}
 
-		try {
-			const bound = await bind(bucket, region);
-			return finish({outcome: 'bound', requestId: bound.requestId});
-		} catch (bindError) {
-			if (isBinderError(bindError) && bindError.code === 'NoSuchBucket') {
-				return failed(bindError);
-			}
-
+		// A bind is sent at most twice, and the second time only when the first got no answer and the
+		// status then reads `off`: a bind whose answer was lost may well have taken effect.
+		for (let sent = 1; ; sent++) {
 			try {
-				const after = await getStatus(bucket, region);
-				if (after.status === 'on') {
-					return finish({outcome: 'already-bound', requestId: after.requestId, message: `bind answered ${isBinderError(bindError) ? bindError.code : 'an error'}; status is on`});
+				const bound = await bind(bucket, region);
+				return finish({outcome: 'bound', requestId: bound.requestId});
+			} catch (bindError) {
+				if (!isBinderError(bindError) || bindError.code === 'NoSuchBucket' || bindError.code === 'Aborted') {
+					return failed(bindError);
 				}
-			} catch {}
 
-			return failed(bindError);
+				let after: {status: CiStatus; requestId: string | undefined};
+				try {
+					after = await getStatus(bucket, region);
+				} catch {
+					// The bucket's state is unknown: worth another try later, whatever the bind said.
+					return finish({...failure(bindError), transient: true});
+				}
+
+				const answerLost = isAmbiguous(bindError);
+				if (after.status === 'on') {
+					return answerLost
+						? finish({outcome: 'bound', requestId: after.requestId, message: `bind answer lost (${bindError.code}); status is on`})
+						: finish({outcome: 'already-bound', requestId: after.requestId, message: `bind answered ${bindError.code}; status is on`});
+				}
+
+				if (!answerLost || after.status !== 'off' || sent >= 2) {
+					return failed(bindError);
+				}
+			}
 		}
 	}
 

@@ -50,6 +50,11 @@ export type ApiRequest = {
 	query?: Record<string, string>;
 	bucket?: string;
 	region?: string;
+	/**
+	Retry timeouts and network errors, where the request may have taken effect. Off for binds: the
+	caller re-reads the status instead of sending a second CreateCIBucket blindly. @default true
+	*/
+	retryAmbiguous?: boolean;
 };
 
 /** A successful answer: status 2xx and the body read in full. */
@@ -124,7 +129,11 @@ export function parseServiceError(body: string): ServiceError | undefined {
 const isClockSkew = (error: BinderError) =>
 	error.code === 'RequestTimeTooSkewed' || (error.code === 'AccessDenied' && /request has expired/i.test(error.message));
 
-const isTransientStatus = (status: number, code: string) => status >= 500 || status === 429 || code === 'SlowDown' || code === 'TooManyRequests';
+/** No answer came back: the request may or may not have been carried out. */
+export const isAmbiguous = (error: BinderError) => error.code === 'Timeout' || error.code === 'NetworkError';
+
+// ExpiredToken: SCF refreshes the role's keys; a later attempt (or the platform's retry) reads new ones.
+const isTransientStatus = (status: number, code: string) => status >= 500 || status === 429 || code === 'SlowDown' || code === 'TooManyRequests' || code === 'ExpiredToken';
 
 function describe(request: ApiRequest): string {
 	const where = request.bucket ? ` ${request.bucket}${request.region ? ` (${request.region})` : ''}` : request.region ? ` (${request.region})` : '';
@@ -157,6 +166,9 @@ export async function sendRequest(engine: EngineOptions, request: ApiRequest): P
 			}
 
 			// Sign `host`, every x-ci-/x-cos- header we send and every query parameter (doc 436/7778).
+			// The offset used is kept: requests in flight together share the clock, and one that was
+			// signed before another corrected it must still re-sign when its own answer says "skewed".
+			const signedOffsetMs = engine.clock.offsetMs;
 			const authorization = getAuthorization({
 				secretId: credentials.secretId,
 				secretKey: credentials.secretKey,
@@ -164,7 +176,7 @@ export async function sendRequest(engine: EngineOptions, request: ApiRequest): P
 				pathname: target.signedPath,
 				query: request.query ?? {},
 				headers: {...headers, host: target.signedHost},
-				clockOffsetMs: engine.clock.offsetMs,
+				clockOffsetMs: signedOffsetMs,
 			});
 			engine.onAttempt?.();
 			const outcome = await exchange(engine, request, target.url, {...headers, authorization});
@@ -176,9 +188,12 @@ export async function sendRequest(engine: EngineOptions, request: ApiRequest): P
 			retryAfterMs = outcome.retryAfterMs;
 			if (isClockSkew(error) && !clockCorrected && outcome.serverDate !== undefined) {
 				const offset = outcome.serverDate - Date.now();
-				if (Math.abs(offset - engine.clock.offsetMs) >= MIN_CLOCK_CORRECTION_MS) {
+				if (Math.abs(offset - signedOffsetMs) >= MIN_CLOCK_CORRECTION_MS) {
 					clockCorrected = true;
-					engine.clock.offsetMs = offset;
+					if (Math.abs(offset - engine.clock.offsetMs) >= MIN_CLOCK_CORRECTION_MS) {
+						engine.clock.offsetMs = offset;
+					}
+
 					attempt--; // The correction is a re-sign, not a retry: it does not use up the budget.
 					continue;
 				}
@@ -193,7 +208,7 @@ export async function sendRequest(engine: EngineOptions, request: ApiRequest): P
 				: new BinderError(`${describe(request)}: ${redact(String((caught as Error)?.message ?? caught), secrets)}`, {code: 'InternalError', cause: caught});
 		}
 
-		if (!error.transient || attempt >= maxAttempts) {
+		if (!error.transient || attempt >= maxAttempts || (request.retryAmbiguous === false && isAmbiguous(error))) {
 			error.attempts = attempt;
 			throw error;
 		}

@@ -58,8 +58,8 @@ export async function handle(event: unknown, rawContext: unknown, deps: Deps = {
 	const env = deps.env ?? process.env;
 	const started = Date.now();
 	const context = (typeof rawContext === 'object' && rawContext !== null ? rawContext : {}) as HandlerContext;
-	const requestId = String(context.request_id ?? context.awsRequestId ?? `local-${process.pid}-${++invocationCounter}`).slice(0, 128);
-	const functionName = String(context.function_name ?? context.functionName ?? env.SCF_FUNCTIONNAME ?? 'cos-ci-binder').slice(0, 128);
+	const requestId = (scalar(context.request_id) ?? scalar(context.awsRequestId) ?? `local-${process.pid}-${++invocationCounter}`).slice(0, 128);
+	const functionName = (scalar(context.function_name) ?? scalar(context.functionName) ?? env.SCF_FUNCTIONNAME ?? 'cos-ci-binder').slice(0, 128);
 	const wasCold = coldStart;
 	coldStart = false;
 	const secrets = secretsOf(env);
@@ -72,14 +72,18 @@ export async function handle(event: unknown, rawContext: unknown, deps: Deps = {
 		configError = {code: isBinderError(error) ? error.code : 'InvalidConfig', message: (error as Error).message};
 	}
 
-	const appId = context.tencentcloud_appid === undefined ? config?.appId : String(context.tencentcloud_appid);
-	const region = typeof context.tencentcloud_region === 'string' && context.tencentcloud_region !== '' ? context.tencentcloud_region : config?.functionRegion;
+	const appId = scalar(context.tencentcloud_appid) ?? config?.appId;
+	const region = scalar(context.tencentcloud_region) ?? config?.functionRegion;
 	const parsed = parseEvent(event, {appId, region});
 	const log = createLogger({level: config?.logLevel ?? 'info', base: {requestId, functionName, trigger: parsed.trigger, coldStart: wasCold}, secrets, write: deps.write});
 	log.debug('event received', {kind: parsed.kind});
 
 	const remaining = () => {
-		const value = typeof context.getRemainingTimeInMillis === 'function' ? Number(context.getRemainingTimeInMillis()) : Number.NaN;
+		let value = Number.NaN;
+		try {
+			value = typeof context.getRemainingTimeInMillis === 'function' ? Number(context.getRemainingTimeInMillis()) : Number.NaN;
+		} catch {}
+
 		return Number.isFinite(value) ? value : undefined;
 	};
 
@@ -87,7 +91,13 @@ export async function handle(event: unknown, rawContext: unknown, deps: Deps = {
 	if (config === undefined) {
 		log.error('invalid configuration', {code: configError!.code, error: configError!.message});
 		const result = finish(base, started, [], {error: configError});
-		return parsed.kind === 'http' ? httpReply(jsonReply(500, {error: configError, requestId})) : result;
+		return parsed.trigger === 'http' ? httpReply(jsonReply(500, {error: configError, requestId})) : result;
+	}
+
+	if (parsed.kind === 'invalid' && parsed.trigger === 'http') {
+		// A request the gateway could not have meant: the caller gets a 400, not a non-HTTP result.
+		log.warn('invalid http event', {code: 'InvalidEvent', error: parsed.message});
+		return httpReply(jsonReply(400, {error: {code: 'InvalidRequest', message: parsed.message}, requestId}));
 	}
 
 	const work = new Work(config, log, remaining, env, deps.fetch);
@@ -165,6 +175,9 @@ async function handleHttp(request: HttpRequest, work: Work, base: {requestId: st
 // A failure the caller did not cause: the service or the network. 404 when the bucket does not exist.
 const failureStatus = (result: BucketResult) => (result.code === 'NoSuchBucket' ? 404 : 502);
 
+/** A context value usable as text; anything else (objects, functions) is ignored. */
+const scalar = (value: unknown): string | undefined => (typeof value === 'string' && value !== '') || (typeof value === 'number' && Number.isFinite(value)) ? String(value) : undefined;
+
 const httpReply = (reply: HttpReply): HandlerHttpReply => ({isBase64Encoded: false, ...reply});
 
 function finish(base: {requestId: string; trigger: string; startedAt: string}, started: number, results: BucketResult[], extra: Partial<InvocationResult>): InvocationResult {
@@ -228,9 +241,10 @@ class Work {
 	}
 
 	logResult(result: BucketResult): void {
-		const {requestId: serviceRequestId, ...fields} = result;
+		// `message` and `requestId` are the log line's own keys: the result's go under other names.
+		const {requestId: serviceRequestId, message: detail, ...fields} = result;
 		const level = result.outcome === 'failed' ? (result.transient ? 'warn' : 'error') : 'info';
-		this.log[level]('bucket result', {...fields, serviceRequestId});
+		this.log[level]('bucket result', {...fields, detail, serviceRequestId});
 	}
 
 	/** Log every result and the summary, send the webhook, and decide whether to throw. */
