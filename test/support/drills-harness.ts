@@ -1,11 +1,11 @@
 // Failure drills: the real handler, over loopback HTTP, against the emulator's fault injection.
 // Shared by test/drills*.test.ts. Everything here asserts invariants, never exact timings.
 import * as assert from 'uvu/assert';
-import {DEMO_CREDENTIALS, startEmulator, type Emulator, type EmulatorBucket, type EmulatorOptions} from '../../lib/emulator/index.js';
+import {startEmulator, type Emulator, type EmulatorBucket, type EmulatorOptions} from '../../lib/emulator/index.js';
 import {createRng} from '../../lib/emulator/rng.js';
 import {handle, type InvocationResult} from '../../lib/function/main-handler.js';
 import {OUTCOMES, summarize, type BucketResult, type ResultSummary} from '../../lib/results.js';
-import {APP, TOKEN, context, events} from './function.js';
+import {APP, TOKEN, context, events, functionEnv} from './function.js';
 
 export {APP, TOKEN, context, events};
 
@@ -110,16 +110,7 @@ export async function drill(label: string, options: DrillOptions, body: (drill: 
 		Math.random = createRng(options.jitterSeed);
 	}
 
-	const env: Record<string, string | undefined> = {
-		BINDER_ENDPOINT: emu.url,
-		TENCENTCLOUD_SECRETID: DEMO_CREDENTIALS.secretId,
-		TENCENTCLOUD_SECRETKEY: DEMO_CREDENTIALS.secretKey,
-		TENCENTCLOUD_REGION: 'ap-guangzhou',
-		TENCENTCLOUD_APPID: APP,
-		BINDER_HTTP_TOKEN: TOKEN,
-		BINDER_CONCURRENCY: '16',
-		...options.env,
-	};
+	const env = functionEnv(emu, {BINDER_CONCURRENCY: '16', ...options.env});
 	const lines: Array<Record<string, any>> = [];
 	let hook: FetchHook | undefined;
 	const fetchImpl = (async (input: RequestInfo | URL, init?: RequestInit) => {

@@ -50,19 +50,24 @@ export type Harness = {
 	invoke: (event: unknown, ctx?: unknown) => Promise<any>;
 };
 
-/** An emulator and the handler wired to it, with captured log lines. */
-export async function withFunction(options: {emulator?: EmulatorOptions; env?: Record<string, string | undefined>}, run: (harness: Harness) => Promise<void>) {
-	const emu = await startEmulator(options.emulator ?? {});
-	const logs: string[] = [];
-	const env: Record<string, string | undefined> = {
+/** The function's environment pointed at an emulator: demo keys, region, APPID, HTTP token. */
+export function functionEnv(emu: Emulator, extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+	return {
 		BINDER_ENDPOINT: emu.url,
 		TENCENTCLOUD_SECRETID: DEMO_CREDENTIALS.secretId,
 		TENCENTCLOUD_SECRETKEY: DEMO_CREDENTIALS.secretKey,
 		TENCENTCLOUD_REGION: 'ap-guangzhou',
 		TENCENTCLOUD_APPID: APP,
 		BINDER_HTTP_TOKEN: TOKEN,
-		...options.env,
+		...extra,
 	};
+}
+
+/** An emulator and the handler wired to it, with captured log lines. */
+export async function withFunction(options: {emulator?: EmulatorOptions; env?: Record<string, string | undefined>}, run: (harness: Harness) => Promise<void>) {
+	const emu = await startEmulator(options.emulator ?? {});
+	const logs: string[] = [];
+	const env = functionEnv(emu, options.env);
 	try {
 		await run({emu, env, logs, invoke: (event, ctx = context()) => handle(event, ctx, {env, write: (line) => logs.push(line)})});
 	} finally {
