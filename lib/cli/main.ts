@@ -6,6 +6,7 @@ import {parseBucketId, validateRegion} from '../client/names.js';
 import {isBinderError} from '../errors/binder-error.js';
 import {bindTargets, syncAccount} from '../function/batch.js';
 import {loadConfig} from '../function/config.js';
+import {parsePatterns} from '../function/events/sync-options.js';
 import {createLogger} from '../function/logger.js';
 import {handle} from '../function/main-handler.js';
 import {serveFunction} from '../function/local-server.js';
@@ -216,8 +217,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
 					client,
 					{
 						regions,
-						include: (values.include as string[] | undefined) ?? config.include,
-						exclude: (values.exclude as string[] | undefined) ?? config.exclude,
+						include: values.include === undefined ? config.include : parsePatterns(values.include, '--include'),
+						exclude: values.exclude === undefined ? config.exclude : parsePatterns(values.exclude, '--exclude'),
 						concurrency: integerOption(values.concurrency, 'concurrency', config.concurrency, 1, 64),
 						dryRun: values['dry-run'] === true || config.dryRun,
 						force: values.force === true,
@@ -288,7 +289,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
 			return 2;
 		}
 
-		if (isBinderError(error) && (error.code === 'InvalidConfig' || error.code === 'MissingCredentials' || error.code === 'InvalidArgument')) {
+		if (isBinderError(error) && (error.code === 'InvalidConfig' || error.code === 'MissingCredentials' || error.code === 'InvalidArgument' || error.code === 'InvalidInput')) {
 			process.stderr.write(`cos-ci-binder: ${error.message}\n`);
 			return 2;
 		}

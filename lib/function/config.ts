@@ -1,6 +1,7 @@
 import {BinderError} from '../errors/binder-error.js';
 import {parseEndpoint} from '../client/endpoint.js';
 import {validateRegion} from '../client/names.js';
+import {parsePatterns} from './events/sync-options.js';
 import {parseStandardSecret} from './webhook/standard.js';
 
 /** How the result webhook is formatted. */
@@ -118,6 +119,15 @@ function boolean(env: Env, name: string, fallback: boolean): boolean {
 	return fail(name, `must be true or false, got ${JSON.stringify(raw.slice(0, 40))}`);
 }
 
+function patterns(env: Env, name: string): string[] {
+	try {
+		return parsePatterns(list(env, name), name);
+	} catch (error) {
+		// The message already starts with the variable (and the item's index): keep it, change the code.
+		throw new BinderError((error as Error).message, {code: 'InvalidConfig'});
+	}
+}
+
 function list(env: Env, name: string): string[] {
 	const items = (env[name] ?? '')
 		.split(',')
@@ -214,8 +224,8 @@ export function loadConfig(env: Env = process.env): BinderConfig {
 
 	return {
 		regions,
-		include: list(env, 'BINDER_INCLUDE'),
-		exclude: list(env, 'BINDER_EXCLUDE'),
+		include: patterns(env, 'BINDER_INCLUDE'),
+		exclude: patterns(env, 'BINDER_EXCLUDE'),
 		concurrency: integer(env, 'BINDER_CONCURRENCY', 8, 1, 64),
 		dryRun: boolean(env, 'BINDER_DRY_RUN', false),
 		httpToken,

@@ -71,7 +71,8 @@ function parseRegions(value: unknown, path: string): string[] {
 	return regions;
 }
 
-function parsePatterns(value: unknown, path: string): string[] {
+/** Validate bucket id patterns (`*`, `?`); throws `InvalidInput` naming `path` and the bad item. */
+export function parsePatterns(value: unknown, path: string): string[] {
 	if (!Array.isArray(value)) {
 		return invalid(`${path}: expected an array of bucket id patterns, got ${describe(value)}`);
 	}
