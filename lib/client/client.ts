@@ -265,6 +265,7 @@ export function createClient(options: ClientOptions = {}) {
 		const region = validateRegion(listOptions.region ?? DEFAULT_LIST_REGION, 'region');
 		const pageSize = positiveInteger(listOptions.pageSize, MAX_CI_PAGE_SIZE, MAX_CI_PAGE_SIZE, 'pageSize');
 		const items: BoundBucket[] = [];
+		const seen = new Set<string>();
 		for (let pageNumber = 1; pageNumber <= MAX_PAGES; pageNumber++) {
 			const query: Record<string, string> = {pageNumber: String(pageNumber), pageSize: String(pageSize)};
 			if (listOptions.bucketNamePrefix) {
@@ -274,14 +275,18 @@ export function createClient(options: ClientOptions = {}) {
 			const request: ApiRequest = {operation: 'DescribeCIBuckets', method: 'GET', virtualHost: hosts.accountCi(region), path: '/cibuckets', query, region};
 			const response = await send(request);
 			const root = parseBody(request, response, ['Response'], true)!;
-			const total = Number(childText(root, 'TotalCount') ?? Number.NaN);
-			if (!Number.isInteger(total) || total < 0) {
-				throw invalidResponse(request, response, 'TotalCount missing or not a number');
+			const totalText = childText(root, 'TotalCount');
+			const total = totalText === undefined ? undefined : Number(totalText);
+			if (total !== undefined && (!Number.isInteger(total) || total < 0)) {
+				throw invalidResponse(request, response, `TotalCount is not a number: ${JSON.stringify(totalText?.slice(0, 20))}`);
 			}
 
 			const page = childrenNamed(root, 'CIBucketList').flatMap((list) => boundItems(list));
-			items.push(...page);
-			if (page.length === 0 || items.length >= total) {
+			// A server that ignores pageNumber would repeat page 1 forever: stop when nothing is new.
+			const fresh = page.filter((item) => !seen.has(item.bucketId) && seen.add(item.bucketId));
+			items.push(...fresh);
+			// TotalCount may be omitted (the Go SDK tags it omitempty): then a short page is the last.
+			if (fresh.length === 0 || (total === undefined ? page.length < pageSize : items.length >= total)) {
 				return items;
 			}
 		}
@@ -407,7 +412,11 @@ function parseStatus(request: ApiRequest, response: ApiResponse): CiStatus {
 	let status: unknown;
 	if (body.startsWith('{')) {
 		try {
-			status = (JSON.parse(body) as {CIStatus?: unknown})?.CIStatus;
+			// `{"CIStatus":…}` per the doc; tolerate a `Response` wrapper and other letter case.
+			const json = JSON.parse(body) as unknown;
+			const record = (typeof json === 'object' && json !== null ? json : {}) as Record<string, unknown>;
+			const inner = (typeof record.Response === 'object' && record.Response !== null ? record.Response : record) as Record<string, unknown>;
+			status = Object.entries(inner).find(([key]) => key.toLowerCase() === 'cistatus')?.[1];
 		} catch (error) {
 			throw invalidResponse(request, response, 'malformed JSON', error);
 		}

@@ -18,9 +18,12 @@ request, never cached at module load. The underscore spellings `TENCENTCLOUD_SEC
 Tencent's API tools are accepted too.
 */
 export function credentialsFromEnv(env: Record<string, string | undefined> = process.env): Credentials {
-	const secretId = env.TENCENTCLOUD_SECRETID ?? env.TENCENTCLOUD_SECRET_ID;
-	const secretKey = env.TENCENTCLOUD_SECRETKEY ?? env.TENCENTCLOUD_SECRET_KEY;
-	const sessionToken = env.TENCENTCLOUD_SESSIONTOKEN ?? env.TENCENTCLOUD_SESSION_TOKEN;
+	// `||`, not `??`: an empty variable must not hide the other spelling. Trimmed, because fetch trims
+	// header values before sending, and a token signed untrimmed would not match what is sent.
+	const read = (...names: string[]) => names.map((name) => env[name]?.trim()).find((value) => value) || undefined;
+	const secretId = read('TENCENTCLOUD_SECRETID', 'TENCENTCLOUD_SECRET_ID');
+	const secretKey = read('TENCENTCLOUD_SECRETKEY', 'TENCENTCLOUD_SECRET_KEY');
+	const sessionToken = read('TENCENTCLOUD_SESSIONTOKEN', 'TENCENTCLOUD_SESSION_TOKEN');
 	if (!secretId || !secretKey) {
 		throw new BinderError(
 			`No credentials: set TENCENTCLOUD_SECRETID and TENCENTCLOUD_SECRETKEY (and TENCENTCLOUD_SESSIONTOKEN for temporary keys), or pass \`credentials\``,
@@ -38,5 +41,6 @@ export async function resolveCredentials(source: CredentialSource | undefined, e
 		throw new BinderError('credentials: `secretId` and `secretKey` must be non-empty strings', {code: 'MissingCredentials'});
 	}
 
-	return credentials;
+	const sessionToken = typeof credentials.sessionToken === 'string' ? credentials.sessionToken.trim() : undefined;
+	return {secretId: credentials.secretId.trim(), secretKey: credentials.secretKey.trim(), ...(sessionToken ? {sessionToken} : {})};
 }

@@ -27,6 +27,12 @@ export function parseEndpoint(value: string, field = 'BINDER_ENDPOINT'): URL {
 		throw new BinderError(`${field}: must be http:// or https://, got ${url.protocol}`, {code: 'InvalidConfig'});
 	}
 
+	try {
+		decodeURIComponent(url.pathname);
+	} catch {
+		throw new BinderError(`${field}: the path holds a malformed %-escape`, {code: 'InvalidConfig'});
+	}
+
 	if (url.username || url.password || url.search || url.hash) {
 		throw new BinderError(`${field}: must not carry credentials, a query or a fragment`, {code: 'InvalidConfig'});
 	}
@@ -53,9 +59,9 @@ export function resolveTarget(virtualHost: string, path: string, query: Record<s
 		return {url: `https://${virtualHost}${path}${search}`, signedHost: virtualHost, signedPath: path};
 	}
 
+	// URL.pathname is percent-encoded; the signature covers the decoded path (doc 436/7778).
 	const base = endpoint.pathname.replace(/\/+$/, '');
-	const signedPath = `${base}/${virtualHost}${path}`;
-	return {url: `${endpoint.protocol}//${endpoint.host}${signedPath}${search}`, signedHost: endpoint.host, signedPath};
+	return {url: `${endpoint.protocol}//${endpoint.host}${base}/${virtualHost}${path}${search}`, signedHost: endpoint.host, signedPath: `${decodeURIComponent(base)}/${virtualHost}${path}`};
 }
 
 /** CI hosts take the session token in `x-ci-security-token`, COS hosts in `x-cos-security-token`. */

@@ -1,6 +1,7 @@
 import ky from 'ky';
 import {BinderError, isBinderError, type Operation} from '../errors/binder-error.js';
 import {getAuthorization} from '../signer/authorization.js';
+import {anySignal} from '../utils/any-signal.js';
 import {BodyTooLargeError, readBody} from '../utils/read-body.js';
 import {redact} from '../utils/redact.js';
 import {child, childText, parseXml, XmlParseError} from '../utils/xml.js';
@@ -132,7 +133,10 @@ const isClockSkew = (error: BinderError) =>
 /** No answer came back: the request may or may not have been carried out. */
 export const isAmbiguous = (error: BinderError) => error.code === 'Timeout' || error.code === 'NetworkError';
 
-// ExpiredToken: SCF refreshes the role's keys; a later attempt (or the platform's retry) reads new ones.
+// ExpiredToken: SCF refreshes the role's keys, so the platform's retry of the invocation may succeed
+// (transient) — but the environment does not change within an invocation, so it is not retried here.
+const NOT_RETRIED_NOW = new Set(['ExpiredToken']);
+
 const isTransientStatus = (status: number, code: string) => status >= 500 || status === 429 || code === 'SlowDown' || code === 'TooManyRequests' || code === 'ExpiredToken';
 
 function describe(request: ApiRequest): string {
@@ -179,7 +183,7 @@ export async function sendRequest(engine: EngineOptions, request: ApiRequest): P
 				clockOffsetMs: signedOffsetMs,
 			});
 			engine.onAttempt?.();
-			const outcome = await exchange(engine, request, target.url, {...headers, authorization});
+			const outcome = await exchange(engine, request, target.url, {...headers, authorization}, secrets);
 			if (outcome.ok) {
 				return outcome.response;
 			}
@@ -203,12 +207,13 @@ export async function sendRequest(engine: EngineOptions, request: ApiRequest): P
 				throw new BinderError(`${describe(request)}: aborted`, {code: 'Aborted', operation: request.operation, bucket: request.bucket, region: request.region, attempts: attempt});
 			}
 
+			// No `cause`: an unexpected error's own text may quote a credential; only a redacted copy is kept.
 			error = isBinderError(caught)
 				? caught
-				: new BinderError(`${describe(request)}: ${redact(String((caught as Error)?.message ?? caught), secrets)}`, {code: 'InternalError', cause: caught});
+				: new BinderError(`${describe(request)}: ${redact(String((caught as Error)?.message ?? caught), secrets)}`, {code: 'InternalError'});
 		}
 
-		if (!error.transient || attempt >= maxAttempts || (request.retryAmbiguous === false && isAmbiguous(error))) {
+		if (!error.transient || attempt >= maxAttempts || NOT_RETRIED_NOW.has(error.code) || (request.retryAmbiguous === false && isAmbiguous(error))) {
 			error.attempts = attempt;
 			throw error;
 		}
@@ -234,13 +239,30 @@ type Exchange =
 	| {ok: true; response: ApiResponse}
 	| {ok: false; error: BinderError; serverDate?: number; retryAfterMs?: number};
 
-async function exchange(engine: EngineOptions, request: ApiRequest, url: string, headers: Record<string, string>): Promise<Exchange> {
-	const base = {operation: request.operation, bucket: request.bucket, region: request.region};
-	const label = describe(request);
+async function exchange(engine: EngineOptions, request: ApiRequest, url: string, headers: Record<string, string>, secrets: ReadonlyArray<string | undefined>): Promise<Exchange> {
 	// One controller per attempt, covering headers *and* body: ky's own timeout stops at the headers.
 	const controller = new AbortController();
 	const timer = setTimeout(() => controller.abort(new Error('timeout')), engine.timeoutMs);
-	const signal = engine.signal ? AbortSignal.any([controller.signal, engine.signal]) : controller.signal;
+	const linked = anySignal([controller.signal, engine.signal]);
+	try {
+		return await exchangeWithin(engine, request, url, headers, linked.signal, () => controller.signal.aborted, [...secrets, headers.authorization]);
+	} finally {
+		clearTimeout(timer);
+		linked.dispose();
+	}
+}
+
+async function exchangeWithin(
+	engine: EngineOptions,
+	request: ApiRequest,
+	url: string,
+	headers: Record<string, string>,
+	signal: AbortSignal,
+	timedOut: () => boolean,
+	secrets: ReadonlyArray<string | undefined>,
+): Promise<Exchange> {
+	const base = {operation: request.operation, bucket: request.bucket, region: request.region};
+	const label = describe(request);
 	let response: Response;
 	try {
 		response = await ky(url, {
@@ -254,17 +276,24 @@ async function exchange(engine: EngineOptions, request: ApiRequest, url: string,
 			...(engine.fetch ? {fetch: engine.fetch} : {}),
 		});
 	} catch (caught) {
-		clearTimeout(timer);
 		if (engine.signal?.aborted) {
 			throw caught;
 		}
 
-		const timedOut = controller.signal.aborted;
+		// fetch refuses a header value with control characters before sending anything: a bad
+		// credential (often a pasted token with a newline). Its message quotes the value: never keep it.
+		if (caught instanceof TypeError && /header/i.test(caught.message)) {
+			return {
+				ok: false,
+				error: new BinderError(`${label}: a credential holds characters not allowed in an HTTP header (check TENCENTCLOUD_SESSIONTOKEN)`, {...base, code: 'InvalidCredentials'}),
+			};
+		}
+
 		return {
 			ok: false,
 			error: new BinderError(
-				timedOut ? `${label}: no answer within ${engine.timeoutMs} ms` : `${label}: network error: ${networkReason(caught)}`,
-				{...base, code: timedOut ? 'Timeout' : 'NetworkError', transient: true},
+				timedOut() ? `${label}: no answer within ${engine.timeoutMs} ms` : `${label}: network error: ${redact(networkReason(caught), secrets)}`,
+				{...base, code: timedOut() ? 'Timeout' : 'NetworkError', transient: true},
 			),
 		};
 	}
@@ -277,7 +306,6 @@ async function exchange(engine: EngineOptions, request: ApiRequest, url: string,
 	try {
 		body = await readBody(response, engine.maxResponseBytes, 'throw');
 	} catch (caught) {
-		clearTimeout(timer);
 		if (engine.signal?.aborted) {
 			throw caught;
 		}
@@ -294,17 +322,15 @@ async function exchange(engine: EngineOptions, request: ApiRequest, url: string,
 			};
 		}
 
-		const timedOut = controller.signal.aborted;
 		return {
 			ok: false,
 			error: new BinderError(
-				timedOut ? `${label}: body not complete within ${engine.timeoutMs} ms` : `${label}: connection lost while reading the body: ${networkReason(caught)}`,
-				{...base, code: timedOut ? 'Timeout' : 'NetworkError', status: response.status, requestId, transient: true},
+				timedOut() ? `${label}: body not complete within ${engine.timeoutMs} ms` : `${label}: connection lost while reading the body: ${redact(networkReason(caught), secrets)}`,
+				{...base, code: timedOut() ? 'Timeout' : 'NetworkError', status: response.status, requestId, transient: true},
 			),
 		};
 	}
 
-	clearTimeout(timer);
 	if (response.status >= 200 && response.status < 300) {
 		return {ok: true, response: {status: response.status, body, contentType, requestId}};
 	}
@@ -312,9 +338,8 @@ async function exchange(engine: EngineOptions, request: ApiRequest, url: string,
 	const parsed = parseServiceError(body);
 	const code = parsed?.code ?? (response.status === 429 ? 'TooManyRequests' : 'InvalidResponse');
 	const message = parsed
-		? `${label}: ${code}: ${redact(parsed.message, [headers.authorization])}`
+		? `${label}: ${code}: ${redact(parsed.message, secrets)}`
 		: `${label}: HTTP ${response.status} with an unreadable error body (${contentType || 'no content-type'}, ${Buffer.byteLength(body)} bytes)`;
-	const retryAfter = Number(response.headers.get('retry-after'));
 	return {
 		ok: false,
 		error: new BinderError(message, {
@@ -325,8 +350,19 @@ async function exchange(engine: EngineOptions, request: ApiRequest, url: string,
 			transient: isTransientStatus(response.status, code),
 		}),
 		serverDate: Number.isFinite(serverDate) ? serverDate : undefined,
-		retryAfterMs: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined,
+		retryAfterMs: parseRetryAfter(response.headers.get('retry-after')),
 	};
+}
+
+/** `Retry-After` in seconds or as an HTTP date, in milliseconds from now. */
+export function parseRetryAfter(value: string | null): number | undefined {
+	if (value === null || value.trim() === '') {
+		return undefined;
+	}
+
+	const seconds = Number(value);
+	const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(value) - Date.now();
+	return Number.isFinite(ms) && ms > 0 ? ms : undefined;
 }
 
 function networkReason(error: unknown): string {

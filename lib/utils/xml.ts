@@ -41,27 +41,64 @@ export function escapeXmlText(value: string): string {
 	return value.replace(/[&<>"']/g, (char) => `&${{'&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": 'apos'}[char]!};`);
 }
 
-// Tag nesting depth measured on the raw text before parsing, so a hostile document cannot overflow
-// the parser's stack. Counts `<name` opens and `</` closes and ignores `<?`, `<!` and `/>`.
-function maxDepth(xml: string): number {
+// Tag nesting depth measured on the raw text before parsing, so a hostile document cannot overflow the
+// parser's stack. A linear scan from `<` to the next `>` (a regex here was quadratic on a body full of
+// unclosed `<`). `<?`, `<!` and `/>` do not nest. Overflows that slip past it are still caught below.
+function exceedsDepth(xml: string, limit: number): boolean {
 	let depth = 0;
-	let max = 0;
-	const tag = /<(\/?)([^\s>/!?][^\s>/]*)[^>]*?(\/?)>/g;
-	for (let match = tag.exec(xml); match !== null; match = tag.exec(xml)) {
-		if (match[1] === '/') {
-			depth--;
-		} else if (match[3] !== '/') {
-			depth++;
-			if (depth > max) {
-				max = depth;
-				if (max > MAX_XML_DEPTH) {
-					return max;
-				}
-			}
+	for (let index = xml.indexOf('<'); index !== -1; ) {
+		const close = xml.indexOf('>', index + 1);
+		if (close === -1) {
+			return false;
 		}
+
+		const next = xml[index + 1];
+		if (next === '/') {
+			depth--;
+		} else if (next !== '!' && next !== '?' && xml[close - 1] !== '/' && ++depth > limit) {
+			return true;
+		}
+
+		index = xml.indexOf('<', close + 1);
 	}
 
-	return max;
+	return false;
+}
+
+const isSpace = (char: string | undefined) => char === ' ' || char === '\n' || char === '\r' || char === '\t';
+
+// Whether the document ends with `</root>` (white space allowed inside the tag), once trailing white
+// space, comments and processing instructions are set aside. Index-based: no copies of the body.
+function endsWithClosingTag(body: string, root: string): boolean {
+	let end = body.length;
+	for (;;) {
+		while (end > 0 && isSpace(body[end - 1])) {
+			end--;
+		}
+
+		const trailer = body.endsWith('-->', end) ? body.lastIndexOf('<!--', end - 3) : body.endsWith('?>', end) ? body.lastIndexOf('<?', end - 2) : -2;
+		if (trailer === -2) {
+			break;
+		}
+
+		if (trailer === -1) {
+			return false;
+		}
+
+		end = trailer;
+	}
+
+	if (body[end - 1] !== '>') {
+		return false;
+	}
+
+	let index = end - 2;
+	while (index >= 0 && isSpace(body[index])) {
+		index--;
+	}
+
+	const start = index - root.length + 1;
+	return start >= 2 && body.startsWith(root, start) && body.startsWith('</', start - 2);
 }
 
 function toElement(node: TNode): XmlElement {
@@ -89,7 +126,7 @@ export function parseXml(xml: string): XmlElement {
 		throw new XmlParseError('body is not XML');
 	}
 
-	if (maxDepth(body) > MAX_XML_DEPTH) {
+	if (exceedsDepth(body, MAX_XML_DEPTH)) {
 		throw new XmlParseError(`XML nests deeper than ${MAX_XML_DEPTH} levels`);
 	}
 
@@ -106,7 +143,7 @@ export function parseXml(xml: string): XmlElement {
 		throw new XmlParseError('XML must have exactly one root element');
 	}
 
-	if (!body.endsWith(`</${root.tagName}>`) && !(root.selfClosed && body.endsWith('/>'))) {
+	if (!endsWithClosingTag(body, root.tagName) && !root.selfClosed) {
 		throw new XmlParseError(`XML is truncated: no closing </${root.tagName}>`);
 	}
 

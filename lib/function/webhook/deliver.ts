@@ -9,6 +9,7 @@ import {describeUrl} from './utils/describe-url.js';
 import {parseRetryAfter} from './utils/retry-after.js';
 import {truncateUtf8} from './utils/truncate-utf8.js';
 import {readBody} from '../../utils/read-body.js';
+import {anySignal} from '../../utils/any-signal.js';
 
 const USER_AGENT = 'cos-ci-binder';
 // Below this much budget an attempt cannot complete a TLS handshake, let alone an answer: don't start one.
@@ -179,7 +180,7 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
 async function attempt(config: DeliveryConfig, outgoing: Outgoing, timeoutMs: number, outer: AbortSignal): Promise<Attempt> {
 	const controller = new AbortController();
 	const timer = setTimeout(() => controller.abort(new Error('attempt timeout')), timeoutMs);
-	const signal = AbortSignal.any([controller.signal, outer]);
+	const {signal, dispose} = anySignal([controller.signal, outer]);
 	try {
 		const exchange = async () => {
 			const response = await ky(outgoing.url, {
@@ -209,6 +210,7 @@ async function attempt(config: DeliveryConfig, outgoing: Outgoing, timeoutMs: nu
 		return {ok: false, code: 'NetworkError', retry: true, message: `POST ${config.label}: network error: ${networkReason(error)}`};
 	} finally {
 		clearTimeout(timer);
+		dispose();
 	}
 }
 
@@ -252,7 +254,8 @@ async function run(config: DeliveryConfig, report: InvocationReport, started: nu
 	// The budget is a signal too, so that nothing (an attempt, a wait) outlives it.
 	const budget = new AbortController();
 	const budgetTimer = setTimeout(() => budget.abort(new Error('webhook budget exhausted')), config.maxTotalMs);
-	const outer = config.signal ? AbortSignal.any([budget.signal, config.signal]) : budget.signal;
+	const linked = anySignal([budget.signal, config.signal]);
+	const outer = linked.signal;
 	try {
 		for (let attempts = 1; ; attempts++) {
 			if (config.signal?.aborted) {
@@ -299,6 +302,7 @@ async function run(config: DeliveryConfig, report: InvocationReport, started: nu
 		}
 	} finally {
 		clearTimeout(budgetTimer);
+		linked.dispose();
 	}
 }
 
