@@ -4,7 +4,11 @@
 export type BucketRef = {
 	/** `<name>-<appid>` or a bare `<name>`, as found. */
 	bucket: string;
-	/** APPID from a `qcs::cos:…:uid/<appid>:…` resource: for COS resources `uid` is the APPID. */
+	/**
+	The number in a `qcs::cos:…:uid/<n>:…` resource. For COS resources this is documented as the APPID,
+	but it is only used to complete a bare name: an id that already ends in `-<digits>` is kept as is,
+	in case a record carries a UIN there.
+	*/
 	appId?: string;
 	/** Region as written in the resource or host; not yet validated. */
 	region?: string;
@@ -126,18 +130,42 @@ export function parseBucketReference(value: string, form: ReferenceForm = 'any')
 /**
 Turn a reference into `<name>-<appid>`, or undefined when no APPID can be known.
 
-The qcs `uid` APPID is authoritative: a bucket not ending in it is a bare name. Otherwise an id already
-ending in `-<5–12 digits>` is taken as complete, and only a bare name gets the function's own APPID:
-guessing would be worse than failing with a message.
+In order: a COS host's id, or an id ending in the resource's or the function's own APPID, is complete;
+with a qcs resource's APPID (documented as `uid/<appid>`) a name not ending in it is bare (names may
+end in digits: `backup-20240101`); without one, an id ending in `-<5–12 digits>` is complete; a bare
+name gets `hintAppId` (another qcs resource in the record), else the function's own APPID. Guessing
+would be worse than failing with a message.
 */
-export function completeBucketId(ref: BucketRef, contextAppId: string | undefined): string | undefined {
-	if (ref.appId !== undefined) {
-		return ref.bucket.endsWith(`-${ref.appId}`) ? ref.bucket : `${ref.bucket}-${ref.appId}`;
-	}
-
-	if (ref.complete === true || APP_ID_SUFFIX.test(ref.bucket)) {
+export function completeBucketId(ref: BucketRef, contextAppId: string | undefined, hintAppId?: string): string | undefined {
+	const endsIn = (appId: string | undefined) => appId !== undefined && ref.bucket.endsWith(`-${appId}`);
+	if (ref.complete === true || endsIn(ref.appId) || endsIn(contextAppId)) {
 		return ref.bucket;
 	}
 
-	return contextAppId === undefined ? undefined : `${ref.bucket}-${contextAppId}`;
+	if (ref.appId !== undefined) {
+		return `${ref.bucket}-${ref.appId}`;
+	}
+
+	if (APP_ID_SUFFIX.test(ref.bucket)) {
+		return ref.bucket;
+	}
+
+	const appId = hintAppId ?? contextAppId;
+	return appId === undefined ? undefined : `${ref.bucket}-${appId}`;
+}
+
+const QCS_APP_ID = /^qcs::cos:[^:]*:uid\/?(\d{5,12}):/;
+
+/** The APPID of the first `qcs::cos:…:uid/<appid>:…` string among `values`. */
+export function qcsAppId(values: readonly unknown[]): string | undefined {
+	for (const value of values) {
+		if (typeof value === 'string' && value.length <= MAX_REFERENCE_LENGTH) {
+			const match = QCS_APP_ID.exec(value.trim());
+			if (match) {
+				return match[1];
+			}
+		}
+	}
+
+	return undefined;
 }

@@ -1,5 +1,5 @@
 import {parseBucketId} from '../../client/names.js';
-import {type BucketRef, completeBucketId, parseBucketReference, type ReferenceForm} from './bucket-ref.js';
+import {type BucketRef, completeBucketId, parseBucketReference, qcsAppId, type ReferenceForm} from './bucket-ref.js';
 import {describe, type Fields, isFields, joinPath, own, parseJson, plain, quote, text} from './fields.js';
 import {clip, type BindPlan, createBindPlan} from './plan.js';
 import {mapShortRegion} from './regions.js';
@@ -163,7 +163,8 @@ function locate(event: Fields, data: Fields, path: string, context: EventContext
 		};
 	}
 
-	const id = completeBucketId(found.ref, context.appId);
+	// A bare name in one field may have its APPID in another (`subject`, `resourceName`).
+	const id = completeBucketId(found.ref, context.appId, qcsAppId([own<TencentCloudEvent>(event, 'subject'), own<CloudAuditData>(data, 'resourceName')]));
 	if (id === undefined) {
 		return {
 			bucket: clip(found.ref.bucket),
