@@ -208,14 +208,8 @@ for (const kind of ['truncated', 'deepNesting', 'protoTags'] as const) {
 			const c = client({retry: {retries: 0}});
 			const service = await rejection(c.listBuckets());
 			assert.is(service.code, 'InvalidResponse', service.message);
-			if (kind === 'protoTags') {
-				// A <Response> with a RequestId and no TotalCount reads as an empty list (TotalCount is
-				// omitted when 0 upstream); nothing under <__proto__> or <constructor> becomes an item.
-				assert.equal(await c.listBound(), []);
-			} else {
-				const bound = await rejection(c.listBound());
-				assert.is(bound.code, 'InvalidResponse', bound.message);
-			}
+			const bound = await rejection(c.listBound());
+			assert.is(bound.code, 'InvalidResponse', bound.message);
 
 			assert.is(({} as Record<string, unknown>).polluted, undefined);
 		}));

@@ -87,9 +87,9 @@ test('secretsOf lists every secret, including a robot URL key', () => {
 		TENCENTCLOUD_SESSIONTOKEN: 'token-value',
 		BINDER_HTTP_TOKEN: 'http-token-value',
 		BINDER_WEBHOOK_SECRET: 'whsec_AAAA',
-		BINDER_WEBHOOK_URL: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=robot-key-value',
+		BINDER_WEBHOOK_URL: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=robot-key-value-0123456789',
 	});
-	for (const value of ['sk-value', 'token-value', 'http-token-value', 'whsec_AAAA', 'key=robot-key-value']) {
+	for (const value of ['sk-value', 'token-value', 'http-token-value', 'whsec_AAAA', 'robot-key-value-0123456789']) {
 		assert.ok(secrets.includes(value), value);
 	}
 });

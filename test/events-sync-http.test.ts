@@ -86,7 +86,8 @@ test('parseSyncOptions: every rejection names the field', () => {
 	assert.is(rejection({regions: ['ap-guangzhou', 3]}), 'options.regions[1]: expected a region id string, got the number 3');
 	assert.is(rejection({regions: 'ap-guangzhou, Guangzhou'}), 'options.regions: invalid region "Guangzhou" (expected e.g. "ap-guangzhou")');
 	assert.is(rejection({regions: Array.from({length: 101}, () => 'ap-guangzhou')}), 'options.regions: at most 100 regions, got 101');
-	assert.is(rejection({include: 'photos-*'}), 'options.include: expected an array of bucket id patterns, got the string "photos-*"');
+	assert.is(rejection({include: 5}), 'options.include: expected an array of bucket id patterns, got the number 5');
+	assert.equal(parseSyncOptions({include: 'photos-*, img-?'}, 'options').include, ['photos-*', 'img-?'], 'a comma-separated string is accepted');
 	assert.is(rejection({include: Array.from({length: 101}, () => 'a')}), 'options.include: at most 100 patterns, got 101');
 	assert.is(rejection({exclude: ['ok', '']}), 'options.exclude[1]: a pattern must be 1 to 200 characters, got 0');
 	assert.is(rejection({exclude: ['a'.repeat(201)]}), 'options.exclude[0]: a pattern must be 1 to 200 characters, got 201');

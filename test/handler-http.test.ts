@@ -81,7 +81,7 @@ test('status codes for bad requests: 400 naming the field, 404, 405, 413, 415 â€
 			[events.url('POST', '/bind', {body: `{"buckets":["a-${APP}"],"region":"${GZ}","dryRun":"yes"}`}), 400, /body\.dryRun/],
 			[events.url('POST', '/sync', {body: '{"concurrency":1000}'}), 400, /concurrency/],
 			[events.url('POST', '/sync', {body: '{"regions":"nowhere-land-x"}'}), 400, /regions/],
-			[events.url('GET', '/status', {query: {bucket: 'nope'}}), 400, /query\.bucket/],
+			[events.url('GET', '/status', {query: {bucket: 'No Pe'}}), 400, /query\.bucket/],
 			[events.url('GET', '/status', {query: {}}), 400, /query\.bucket/],
 			[events.url('GET', '/nowhere'), 404, /no route/],
 			[events.url('DELETE', '/bind'), 405, /not allowed/],
@@ -96,6 +96,23 @@ test('status codes for bad requests: 400 naming the field, 404, 405, 413, 415 â€
 
 		const wrongMethod = await invoke(events.url('GET', '/bind'));
 		assert.is(wrongMethod.headers.allow, 'POST');
+	}));
+
+test('bare bucket names are completed with the function APPID; the region defaults to the function region', () =>
+	withFunction({}, async ({emu, invoke}) => {
+		emu.createBucket(`a-${APP}`, GZ);
+		const reply = await invoke(events.url('POST', '/bind', {body: JSON.stringify({buckets: ['a']})}));
+		assert.is(reply.statusCode, 200, reply.body);
+		assert.equal(json(reply).results.map((item: any) => [item.bucket, item.region, item.outcome]), [[`a-${APP}`, GZ, 'bound']]);
+		const status = await invoke(events.url('GET', '/status', {query: {bucket: 'a'}}));
+		assert.is(json(status).status, 'on');
+	}));
+
+test('without any region, /status says what is missing', () =>
+	withFunction({env: {TENCENTCLOUD_REGION: undefined}}, async ({invoke}) => {
+		const reply = await invoke(events.url('GET', '/status', {query: {bucket: `a-${APP}`}}), {request_id: 'r'});
+		assert.is(reply.statusCode, 400);
+		assert.match(json(reply).error.message, /query\.region: missing/);
 	}));
 
 test('every HTTP flavour works: SCF function URL, SCF API Gateway, AWS API Gateway v1 and v2 (Lambda URL)', () =>

@@ -64,7 +64,7 @@ test('COS trigger: the bucket (short region code) is bound once per event', () =
 	}));
 
 test('timer: batch rebinding of 600 buckets across 3 regions with 10% transient 503s — every bucket bound, none lost', () =>
-	withFunction({emulator: {seed: 7}, env: {BINDER_CONCURRENCY: '16'}}, async ({emu, invoke, logs}) => {
+	withFunction({emulator: {seed: 7}, env: {BINDER_CONCURRENCY: '16', BINDER_RETRIES: '6'}}, async ({emu, invoke, logs}) => {
 		const regions = ['ap-guangzhou', 'ap-shanghai', 'ap-beijing'];
 		for (let index = 0; index < 600; index++) {
 			emu.createBucket(`bulk${String(index).padStart(3, '0')}-${APP}`, regions[index % 3]!, {bound: index % 4 === 0});
@@ -136,6 +136,43 @@ test('time budget: stops starting binds before the deadline; the rest are skippe
 		const next = await invoke(events.timer(''));
 		assert.is(next.summary.bound, result.summary.skipped);
 	}));
+
+test('a short function timeout shrinks the margin: an event is still handled within SCF\'s 3 s default', () =>
+	withFunction({}, async ({emu, invoke}) => {
+		emu.createBucket(`quick-${APP}`, GZ);
+		const result = await invoke(events.putBucket(`quick-${APP}`, GZ), context(3000));
+		assert.is(result.results[0].outcome, 'bound');
+	}));
+
+test('an event bucket skipped for time makes the handler throw, so the platform retries it', () =>
+	withFunction({emulator: {faults: {latencyMs: 300}}, env: {BINDER_CONCURRENCY: '1', BINDER_TIME_MARGIN_MS: '1000'}}, async ({emu, invoke, logs}) => {
+		const names = ['t1', 't2', 't3', 't4'].map((name) => `${name}-${APP}`);
+		for (const name of names) {
+			emu.createBucket(name, GZ);
+		}
+
+		try {
+			await invoke({EventList: names.map((name) => events.putBucket(name, GZ))}, context(2000));
+			assert.unreachable('should throw');
+		} catch (error) {
+			assert.is((error as Error).name, 'TransientFailureError');
+			assert.match((error as Error).message, /TimeBudget/);
+		}
+
+		assert.ok(parseLogs(logs).some((line) => line.message === 'bucket result' && line.code === 'TimeBudget'));
+	}));
+
+test('return values are scrubbed of secrets even when the service echoes one the client does not know', async () => {
+	const {handle} = await import('../lib/function/main-handler.js');
+	const httpToken = 'http-token-echoed-by-a-proxy-0001';
+	const echo: typeof fetch = async () =>
+		new Response(`<Error><Code>AccessDenied</Code><Message>token ${httpToken}</Message></Error>`, {status: 403});
+	const env = {BINDER_ENDPOINT: 'http://127.0.0.1:9', TENCENTCLOUD_SECRETID: 'AKIDX', TENCENTCLOUD_SECRETKEY: 'secret-key-value', BINDER_HTTP_TOKEN: httpToken};
+	const lines: string[] = [];
+	const result = await handle(events.putBucket(`a-${APP}`, GZ), context(), {env, fetch: echo, write: (line) => lines.push(line)});
+	assert.is((result as any).results[0].code, 'AccessDenied');
+	assert.not.match(JSON.stringify(result) + lines.join('\n'), httpToken);
+});
 
 test('transient failures make async triggers throw (platform retry); permanent ones are returned', () =>
 	withFunction({env: {BINDER_RETRIES: '1'}}, async ({emu, invoke}) => {

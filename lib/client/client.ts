@@ -281,7 +281,14 @@ export function createClient(options: ClientOptions = {}) {
 				throw invalidResponse(request, response, `TotalCount is not a number: ${JSON.stringify(totalText?.slice(0, 20))}`);
 			}
 
-			const page = childrenNamed(root, 'CIBucketList').flatMap((list) => boundItems(list));
+			const lists = childrenNamed(root, 'CIBucketList');
+			// Neither a count nor a list: not an answer we can trust to mean "nothing is bound" (a wrong
+			// "nothing" would re-bind every bound bucket), so it is an error and callers fall back.
+			if (total === undefined && lists.length === 0) {
+				throw invalidResponse(request, response, 'neither TotalCount nor CIBucketList');
+			}
+
+			const page = lists.flatMap((list) => boundItems(list));
 			// A server that ignores pageNumber would repeat page 1 forever: stop when nothing is new.
 			const fresh = page.filter((item) => !seen.has(item.bucketId) && seen.add(item.bucketId));
 			items.push(...fresh);

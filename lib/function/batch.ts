@@ -36,9 +36,9 @@ export type SyncReport = {
 	boundListUsed: boolean;
 };
 
-export const TIME_BUDGET_REASON = 'time budget: not started before the function deadline; the next run picks it up';
+export const TIME_BUDGET_REASON = 'time budget: not started before the function deadline; the next sync (or the platform retry of an event) picks it up';
 
-const skippedForTime = (target: Target): BucketResult => ({...target, outcome: 'skipped', code: 'TimeBudget', message: TIME_BUDGET_REASON, durationMs: 0, requests: 0});
+const skippedForTime = ({bucket, region}: Target): BucketResult => ({bucket, region, outcome: 'skipped', code: 'TimeBudget', message: TIME_BUDGET_REASON, durationMs: 0, requests: 0});
 
 // A bind cut off by the deadline abort is work not done, like one never started: report it the same.
 const interrupted = (result: BucketResult): BucketResult =>

@@ -2,6 +2,7 @@ import {BinderError} from '../errors/binder-error.js';
 import {parseEndpoint} from '../client/endpoint.js';
 import {validateRegion} from '../client/names.js';
 import {parsePatterns} from './events/sync-options.js';
+import {environmentSecrets} from './webhook/sanitize.js';
 import {parseStandardSecret} from './webhook/standard.js';
 
 /** How the result webhook is formatted. */
@@ -242,21 +243,5 @@ export function loadConfig(env: Env = process.env): BinderConfig {
 	};
 }
 
-/** Every secret the environment holds, for redaction of anything leaving the process. */
-export function secretsOf(env: Env = process.env): string[] {
-	// Robot webhook URLs carry their access key in the query string.
-	let webhookQuery: string | undefined;
-	try {
-		webhookQuery = env.BINDER_WEBHOOK_URL ? new URL(env.BINDER_WEBHOOK_URL).search.slice(1) : undefined;
-	} catch {}
-
-	return [
-		webhookQuery,
-		env.TENCENTCLOUD_SECRETKEY,
-		env.TENCENTCLOUD_SECRET_KEY,
-		env.TENCENTCLOUD_SESSIONTOKEN,
-		env.TENCENTCLOUD_SESSION_TOKEN,
-		env.BINDER_HTTP_TOKEN,
-		env.BINDER_WEBHOOK_SECRET,
-	].filter((value): value is string => typeof value === 'string' && value !== '');
-}
+/** Every secret the environment holds, for redaction of anything leaving the process (one list for logs, replies and webhooks). */
+export const secretsOf = (env: Env = process.env): string[] => environmentSecrets(env);

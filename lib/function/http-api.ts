@@ -47,7 +47,10 @@ function normalisePath(path: string): string {
 Route and validate one HTTP request: authentication, method, size and shape. Pure: it decides, the
 handler acts. Bad input is a 4xx naming the field, never a throw.
 */
-export function routeHttp(request: HttpRequest, settings: {token: string | undefined; maxBodyBytes: number; maxBuckets: number; defaultRegion?: string}): HttpAction {
+export function routeHttp(
+	request: HttpRequest,
+	settings: {token: string | undefined; maxBodyBytes: number; maxBuckets: number; defaultRegion?: string; appId?: string},
+): HttpAction {
 	const path = normalisePath(request.path);
 	const methods = ROUTES[path];
 	if (methods === undefined) {
@@ -73,7 +76,7 @@ export function routeHttp(request: HttpRequest, settings: {token: string | undef
 	}
 
 	if (path === '/status') {
-		return statusAction(request.query, settings.defaultRegion);
+		return statusAction(request.query, settings.defaultRegion, settings.appId);
 	}
 
 	const body = readJsonBody(request, settings.maxBodyBytes);
@@ -82,7 +85,7 @@ export function routeHttp(request: HttpRequest, settings: {token: string | undef
 	}
 
 	try {
-		return path === '/bind' ? bindAction(body.value, settings.maxBuckets, settings.defaultRegion) : {kind: 'sync', options: parseSyncOptions(body.value ?? {}, 'body')};
+		return path === '/bind' ? bindAction(body.value, settings.maxBuckets, settings.defaultRegion, settings.appId) : {kind: 'sync', options: parseSyncOptions(body.value ?? {}, 'body')};
 	} catch (caught) {
 		if (isBinderError(caught)) {
 			return error(400, caught.code === 'InvalidConfig' ? 'InvalidInput' : caught.code, caught.message);
@@ -119,7 +122,12 @@ const invalid = (message: string): never => {
 	throw new BinderError(message, {code: 'InvalidInput'});
 };
 
-function bindAction(value: unknown, maxBuckets: number, defaultRegion: string | undefined): HttpAction {
+/** A bare bucket name (no `-<appid>`) completed with the function's APPID, when it is known. */
+function withAppId(value: unknown, appId: string | undefined): unknown {
+	return typeof value === 'string' && appId !== undefined && /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/.test(value) && !/-\d{5,12}$/.test(value) ? `${value}-${appId}` : value;
+}
+
+function bindAction(value: unknown, maxBuckets: number, defaultRegion: string | undefined, appId: string | undefined): HttpAction {
 	if (typeof value !== 'object' || value === null || Array.isArray(value)) {
 		return invalid('body: must be a JSON object like {"buckets":["name-appid"],"region":"ap-guangzhou"}');
 	}
@@ -165,11 +173,11 @@ function bindAction(value: unknown, maxBuckets: number, defaultRegion: string | 
 		}
 
 		if (itemRegion === undefined) {
-			invalid(`${field}: no region (give body.region or ${field}.region)`);
+			invalid(`${field}: no region (give body.region or ${field}.region, or set TENCENTCLOUD_REGION)`);
 		}
 
 		const checkedRegion = validateRegion(itemRegion, typeof item === 'object' ? `${field}.region` : 'body.region');
-		const {id} = parseBucketId(bucket, typeof item === 'object' ? `${field}.bucket` : field, checkedRegion);
+		const {id} = parseBucketId(withAppId(bucket, appId), typeof item === 'object' ? `${field}.bucket` : field, checkedRegion);
 		const key = `${id}@${checkedRegion}`;
 		if (!seen.has(key)) {
 			seen.add(key);
@@ -179,7 +187,7 @@ function bindAction(value: unknown, maxBuckets: number, defaultRegion: string | 
 	return {kind: 'bind', targets, decided: [], dryRun: body.dryRun as boolean | undefined, force: body.force as boolean | undefined};
 }
 
-function statusAction(query: Record<string, string>, defaultRegion: string | undefined): HttpAction {
+function statusAction(query: Record<string, string>, defaultRegion: string | undefined, appId: string | undefined): HttpAction {
 	try {
 		for (const key of Object.keys(query)) {
 			if (key !== 'bucket' && key !== 'region') {
@@ -187,8 +195,13 @@ function statusAction(query: Record<string, string>, defaultRegion: string | und
 			}
 		}
 
-		const region = validateRegion(query.region ?? defaultRegion, 'query.region');
-		const {id} = parseBucketId(query.bucket, 'query.bucket', region);
+		const regionValue = query.region ?? defaultRegion;
+		if (regionValue === undefined) {
+			invalid('query.region: missing: pass ?region=, or set TENCENTCLOUD_REGION');
+		}
+
+		const region = validateRegion(regionValue, 'query.region');
+		const {id} = parseBucketId(withAppId(query.bucket, appId), 'query.bucket', region);
 		return {kind: 'status', bucket: id, region};
 	} catch (caught) {
 		if (isBinderError(caught)) {

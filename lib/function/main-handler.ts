@@ -6,6 +6,7 @@ import {loadConfig, secretsOf, type BinderConfig} from './config.js';
 import {parseEvent, type HttpRequest, type ParsedEvent, type SyncRequestOptions} from './events/index.js';
 import {jsonReply, routeHttp, type HttpReply} from './http-api.js';
 import {createLogger, type Logger} from './logger.js';
+import {redact} from '../utils/redact.js';
 import {deliverWebhook, type WebhookDelivery} from './webhook/index.js';
 
 /** The parts of the SCF / Lambda context the handler reads; all optional, all untrusted. */
@@ -44,6 +45,11 @@ export class TransientFailureError extends Error {
 	override readonly name = 'TransientFailureError' as const;
 }
 
+/** Longest a webhook delivery may take after the work is done. */
+const WEBHOOK_MAX_MS = 15_000;
+/** The same for an HTTP request: its caller is waiting for the reply. */
+const HTTP_WEBHOOK_MAX_MS = 3000;
+
 let coldStart = true;
 let invocationCounter = 0;
 
@@ -56,6 +62,24 @@ event → plan → bind → results → logs / webhook / reply.
 */
 export async function handle(event: unknown, rawContext: unknown, deps: Deps = {}): Promise<InvocationResult | HandlerHttpReply> {
 	const env = deps.env ?? process.env;
+	return scrub(await handleEvent(event, rawContext, env, deps), secretsOf(env));
+}
+
+/**
+Remove every secret from what is handed back (logs and webhooks are scrubbed on their own): an
+upstream message could echo one, and the platform shows return values in its console.
+*/
+function scrub<T extends InvocationResult | HandlerHttpReply>(value: T, secrets: readonly string[]): T {
+	if ('statusCode' in value) {
+		return {...value, body: redact(value.body, secrets)};
+	}
+
+	const text = JSON.stringify(value);
+	const clean = redact(text, [...secrets, ...secrets.map((secret) => JSON.stringify(secret).slice(1, -1))]);
+	return clean === text ? value : (JSON.parse(clean) as T);
+}
+
+async function handleEvent(event: unknown, rawContext: unknown, env: Record<string, string | undefined>, deps: Deps): Promise<InvocationResult | HandlerHttpReply> {
 	const started = Date.now();
 	const context = (typeof rawContext === 'object' && rawContext !== null ? rawContext : {}) as HandlerContext;
 	const requestId = (scalar(context.request_id) ?? scalar(context.awsRequestId) ?? `local-${process.pid}-${++invocationCounter}`).slice(0, 128);
@@ -78,11 +102,17 @@ export async function handle(event: unknown, rawContext: unknown, deps: Deps = {
 	const log = createLogger({level: config?.logLevel ?? 'info', base: {requestId, functionName, trigger: parsed.trigger, coldStart: wasCold}, secrets, write: deps.write});
 	log.debug('event received', {kind: parsed.kind});
 
+	// Without getRemainingTimeInMillis (some runners), the documented time limit still bounds the work.
+	const limitMs = Number(context.time_limit_in_ms);
 	const remaining = () => {
 		let value = Number.NaN;
 		try {
 			value = typeof context.getRemainingTimeInMillis === 'function' ? Number(context.getRemainingTimeInMillis()) : Number.NaN;
 		} catch {}
+
+		if (!Number.isFinite(value) && Number.isFinite(limitMs) && limitMs > 0) {
+			value = started + limitMs - Date.now();
+		}
 
 		return Number.isFinite(value) ? value : undefined;
 	};
@@ -91,7 +121,9 @@ export async function handle(event: unknown, rawContext: unknown, deps: Deps = {
 	if (config === undefined) {
 		log.error('invalid configuration', {code: configError!.code, error: configError!.message});
 		const result = finish(base, started, [], {error: configError});
-		return parsed.trigger === 'http' ? httpReply(jsonReply(500, {error: configError, requestId})) : result;
+		// Callers of the HTTP API may be anyone: they learn that it is misconfigured, the logs say how.
+		const publicError = {code: 'InvalidConfig', message: 'the function is misconfigured; its logs name the setting'};
+		return parsed.trigger === 'http' ? httpReply(jsonReply(500, {error: publicError, requestId})) : result;
 	}
 
 	if (parsed.kind === 'invalid' && parsed.trigger === 'http') {
@@ -100,7 +132,7 @@ export async function handle(event: unknown, rawContext: unknown, deps: Deps = {
 		return httpReply(jsonReply(400, {error: {code: 'InvalidRequest', message: parsed.message}, requestId}));
 	}
 
-	const work = new Work(config, log, remaining, env, deps.fetch);
+	const work = new Work(config, log, remaining, env, deps.fetch, {appId, region, functionName});
 	try {
 		if (parsed.kind === 'http') {
 			return await handleHttp(parsed.request, work, base, started);
@@ -108,7 +140,8 @@ export async function handle(event: unknown, rawContext: unknown, deps: Deps = {
 
 		const outcome = await runPlan(parsed, work);
 		const result = finish(base, started, outcome.results, outcome.extra);
-		return await work.report(result, {throwOnTransient: true});
+		// A bucket of an event that ran out of time has no next run unless the platform retries.
+		return await work.report(result, {throwOnTransient: true, retryTimeBudget: parsed.kind === 'bind'});
 	} finally {
 		work.dispose();
 	}
@@ -137,9 +170,14 @@ async function runPlan(parsed: Exclude<ParsedEvent, {kind: 'http'}>, work: Work)
 }
 
 async function handleHttp(request: HttpRequest, work: Work, base: {requestId: string; trigger: string; startedAt: string}, started: number): Promise<HandlerHttpReply> {
-	// eslint-disable-next-line default-case -- every action kind is handled; TypeScript checks it.
 	const {config, log} = work;
-	const action = routeHttp(request, {token: config.httpToken, maxBodyBytes: config.httpMaxBodyBytes, maxBuckets: config.httpMaxBuckets, defaultRegion: config.functionRegion});
+	const action = routeHttp(request, {
+		token: config.httpToken,
+		maxBodyBytes: config.httpMaxBodyBytes,
+		maxBuckets: config.httpMaxBuckets,
+		defaultRegion: work.defaults.region,
+		appId: work.defaults.appId,
+	});
 	log.info('http request', {method: request.method.slice(0, 10), path: request.path.slice(0, 100), action: action.kind, status: action.kind === 'reply' ? action.status : undefined});
 	switch (action.kind) {
 		case 'reply': {
@@ -160,13 +198,13 @@ async function handleHttp(request: HttpRequest, work: Work, base: {requestId: st
 				force: action.force ?? false,
 				budget: work.budget,
 			});
-			const result = await work.report(finish(base, started, [...action.decided, ...results], {}), {throwOnTransient: false});
+			const result = await work.report(finish(base, started, [...action.decided, ...results], {}), {throwOnTransient: false, webhookMaxMs: HTTP_WEBHOOK_MAX_MS});
 			return httpReply(jsonReply(200, result));
 		}
 
 		case 'sync': {
 			const outcome = await work.sync(action.options);
-			const result = await work.report(finish(base, started, outcome.results, outcome.extra), {throwOnTransient: false});
+			const result = await work.report(finish(base, started, outcome.results, outcome.extra), {throwOnTransient: false, webhookMaxMs: HTTP_WEBHOOK_MAX_MS});
 			return httpReply(jsonReply(result.error ? 502 : 200, result));
 		}
 	}
@@ -197,13 +235,18 @@ class Work {
 		private readonly remaining: () => number | undefined,
 		private readonly env: Record<string, string | undefined>,
 		private readonly fetchImpl: typeof fetch | undefined,
+		/** What the context says about the function: defaults for HTTP requests and webhook messages. */
+		readonly defaults: {appId: string | undefined; region: string | undefined; functionName: string},
 	) {
-		this.budget = {remainingMs: remaining, marginMs: config.timeMarginMs};
 		const left = remaining();
+		// The margin never takes more than a quarter of the invocation: with SCF's 3 s default timeout a
+		// 10 s margin would skip every bucket before starting.
+		const marginMs = left === undefined ? config.timeMarginMs : Math.min(config.timeMarginMs, Math.floor(left / 4));
+		this.budget = {remainingMs: remaining, marginMs};
 		if (left !== undefined) {
 			// Abort what is still in flight half-way through the margin, leaving the rest for logs and the webhook.
 			// Clamped: setTimeout fires at once (1 ms) for delays beyond a signed 32-bit integer (~24.8 days).
-			this.deadlineTimer = setTimeout(() => this.controller.abort(new Error('deadline')), Math.min(2 ** 31 - 1, Math.max(0, left - config.timeMarginMs / 2)));
+			this.deadlineTimer = setTimeout(() => this.controller.abort(new Error('deadline')), Math.min(2 ** 31 - 1, Math.max(0, left - marginMs / 2)));
 			this.deadlineTimer.unref();
 		}
 
@@ -227,7 +270,7 @@ class Work {
 			concurrency: requested.concurrency ?? this.config.concurrency,
 			dryRun: requested.dryRun ?? this.config.dryRun,
 			force: requested.force ?? false,
-			listRegion: regions[0] ?? this.config.functionRegion ?? 'ap-guangzhou',
+			listRegion: regions[0] ?? this.defaults.region ?? 'ap-guangzhou',
 		};
 		try {
 			const report = await syncAccount(this.client, options, this.log, this.budget);
@@ -248,7 +291,7 @@ class Work {
 	}
 
 	/** Log every result and the summary, send the webhook, and decide whether to throw. */
-	async report(result: InvocationResult, options: {throwOnTransient: boolean}): Promise<InvocationResult> {
+	async report(result: InvocationResult, options: {throwOnTransient: boolean; retryTimeBudget?: boolean; webhookMaxMs?: number}): Promise<InvocationResult> {
 		for (const item of result.results) {
 			this.logResult(item);
 		}
@@ -261,11 +304,11 @@ class Work {
 					format: this.config.webhook.format,
 					secret: this.config.webhook.secret,
 					timeoutMs: this.config.webhook.timeoutMs,
-					maxTotalMs: left === undefined ? 15_000 : Math.max(500, Math.min(15_000, left - 1000)),
+					maxTotalMs: Math.max(500, Math.min(options.webhookMaxMs ?? WEBHOOK_MAX_MS, left === undefined ? WEBHOOK_MAX_MS : left - 1000)),
 					env: this.env,
 					...(this.fetchImpl ? {fetch: this.fetchImpl} : {}),
 				},
-				{...result, functionName: undefined},
+				{...result, functionName: this.defaults.functionName},
 			);
 			result = {...result, webhook: delivery};
 			if (!delivery.delivered) {
@@ -273,7 +316,9 @@ class Work {
 			}
 		}
 
-		const transient = result.results.filter((item) => item.outcome === 'failed' && item.transient);
+		const transient = result.results.filter(
+			(item) => (item.outcome === 'failed' && item.transient) || (options.retryTimeBudget && item.outcome === 'skipped' && item.code === 'TimeBudget'),
+		);
 		const summaryLevel = result.error || result.summary.failed > 0 ? 'warn' : 'info';
 		this.log[summaryLevel]('invocation summary', {summary: result.summary, durationMs: result.durationMs, error: result.error, sync: result.sync, webhookDelivered: result.webhook?.delivered});
 		if (options.throwOnTransient && (transient.length > 0 || result.error?.transient)) {

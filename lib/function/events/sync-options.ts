@@ -73,6 +73,14 @@ function parseRegions(value: unknown, path: string): string[] {
 
 /** Validate bucket id patterns (`*`, `?`); throws `InvalidInput` naming `path` and the bad item. */
 export function parsePatterns(value: unknown, path: string): string[] {
+	// A comma-separated string is accepted too, as for regions and the BINDER_INCLUDE variable.
+	if (typeof value === 'string') {
+		value = value
+			.split(',')
+			.map((item) => item.trim())
+			.filter((item) => item !== '');
+	}
+
 	if (!Array.isArray(value)) {
 		return invalid(`${path}: expected an array of bucket id patterns, got ${describe(value)}`);
 	}

@@ -14,6 +14,46 @@ const SECRET_ENV_NAME = /^TENCENTCLOUD_.*(?:SECRET|KEY|TOKEN)/;
 Every value that must not appear in the body or in the returned message: the webhook secret (also without
 its `whsec_` prefix), credential-looking parts of the URL, and the Tencent Cloud credentials in `env`.
 */
+/** The parts of a webhook URL that are credentials: long query values, key-like path segments, a password. */
+export function urlSecrets(url: URL): string[] {
+	const secrets: string[] = [];
+	for (const value of url.searchParams.values()) {
+		if (value.length >= MIN_URL_SECRET_LENGTH) {
+			secrets.push(value);
+		}
+	}
+
+	for (const segment of url.pathname.split('/')) {
+		if (segment.length >= MIN_URL_SECRET_LENGTH && /^[A-Za-z0-9_-]+$/.test(segment) && /\d/.test(segment)) {
+			secrets.push(segment);
+		}
+	}
+
+	if (url.password) {
+		secrets.push(decodeURIComponent(url.password));
+	}
+
+	return secrets;
+}
+
+/** Every secret the environment holds: Tencent keys and tokens, the HTTP token, the webhook secret and URL keys. */
+export function environmentSecrets(env: Record<string, string | undefined>): string[] {
+	const secrets: string[] = [];
+	for (const [name, value] of Object.entries(env)) {
+		if (value && (SECRET_ENV_NAME.test(name) || name === 'BINDER_HTTP_TOKEN' || name === 'BINDER_WEBHOOK_SECRET')) {
+			secrets.push(value);
+		}
+	}
+
+	if (env.BINDER_WEBHOOK_URL) {
+		try {
+			secrets.push(...urlSecrets(new URL(env.BINDER_WEBHOOK_URL)));
+		} catch {}
+	}
+
+	return secrets;
+}
+
 export function collectSecrets(secret: string | undefined, url: URL | undefined, env: Record<string, string | undefined>): string[] {
 	const secrets: string[] = [];
 	if (secret) {
@@ -24,28 +64,10 @@ export function collectSecrets(secret: string | undefined, url: URL | undefined,
 	}
 
 	if (url) {
-		for (const value of url.searchParams.values()) {
-			if (value.length >= MIN_URL_SECRET_LENGTH) {
-				secrets.push(value);
-			}
-		}
-
-		for (const segment of url.pathname.split('/')) {
-			if (segment.length >= MIN_URL_SECRET_LENGTH && /^[A-Za-z0-9_-]+$/.test(segment) && /\d/.test(segment)) {
-				secrets.push(segment);
-			}
-		}
-
-		if (url.password) {
-			secrets.push(decodeURIComponent(url.password));
-		}
+		secrets.push(...urlSecrets(url));
 	}
 
-	for (const [name, value] of Object.entries(env)) {
-		if (value && SECRET_ENV_NAME.test(name)) {
-			secrets.push(value);
-		}
-	}
+	secrets.push(...environmentSecrets(env));
 
 	// Longest first, so that a secret containing another is replaced whole.
 	return [...new Set(secrets)].sort((a, b) => b.length - a.length);
