@@ -80,6 +80,20 @@ test('usage errors exit 2 with a message', () =>
 		assert.match(missingKeys.stdout + missingKeys.stderr, /TENCENTCLOUD_SECRETID/);
 	}));
 
+test('bind honours BINDER_DRY_RUN like the function does; start refuses bad options with exit 2', () =>
+	withEmulator(async (emu, env) => {
+		emu.createBucket(`a-${APP}`, GZ);
+		const result = await run(['bind', `a-${APP}`, '--region', GZ, '--json'], {...env, BINDER_DRY_RUN: 'true'});
+		assert.is(result.code, 0, result.stderr);
+		assert.is(lines(result.stdout)[0]!.outcome, 'would-bind');
+		assert.is(emu.bucket(`a-${APP}`)?.ci, 'off');
+		assert.is((await run(['bind', `a-${APP}`, '--region', GZ], {...env, BINDER_RETRIES: 'many'})).code, 2);
+		for (const args of [['start', '--bogus'], ['start', '--timer-seconds', '0'], ['start', '--port', 'x']]) {
+			const start = await run(args, {});
+			assert.is(start.code, 2, `${args.join(' ')}: ${start.stderr}`);
+		}
+	}));
+
 test('status, unbind, list, buckets', () =>
 	withEmulator(async (emu, env) => {
 		emu.createBucket(`a-${APP}`, GZ, {bound: true});

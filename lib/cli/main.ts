@@ -1,7 +1,6 @@
 import {readFile} from 'node:fs/promises';
 import {parseArgs, type ParseArgsConfig} from 'node:util';
-import {createClient} from '../client/client.js';
-import {failure} from '../client/client.js';
+import {createClient, failure} from '../client/client.js';
 import {parseBucketId, validateRegion} from '../client/names.js';
 import {isBinderError} from '../errors/binder-error.js';
 import {bindTargets, syncAccount} from '../function/batch.js';
@@ -70,8 +69,9 @@ function integerOption(value: unknown, name: string, fallback: number, min: numb
 	return number;
 }
 
-function regionOption(value: unknown, env: NodeJS.ProcessEnv, required: boolean): string | undefined {
+function regionOption(value: unknown, env: NodeJS.ProcessEnv, required: boolean, flag = '--region'): string | undefined {
 	const region = (value as string | undefined) ?? env.TENCENTCLOUD_REGION;
+	const field = value === undefined ? 'TENCENTCLOUD_REGION' : flag;
 	if (region === undefined) {
 		if (required) {
 			throw new UsageError('--region is required (or set TENCENTCLOUD_REGION)');
@@ -81,7 +81,7 @@ function regionOption(value: unknown, env: NodeJS.ProcessEnv, required: boolean)
 	}
 
 	try {
-		return validateRegion(region, '--region');
+		return validateRegion(region, field);
 	} catch (error) {
 		throw new UsageError((error as Error).message);
 	}
@@ -124,7 +124,8 @@ const exitFor = (results: BucketResult[]) => (allSettled(results.filter((result)
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
 	const [command, ...rest] = argv;
 	if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-		process.stdout.write(`${USAGE}\n`);
+		// Asked for: stdout, exit 0. Not asked for (no command): a usage error, on stderr.
+		(command === undefined ? process.stderr : process.stdout).write(`${USAGE}\n`);
 		return command === undefined ? 2 : 0;
 	}
 
@@ -137,14 +138,16 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
 				const {values, positionals} = parse(rest, {'dry-run': {type: 'boolean', default: false}, force: {type: 'boolean', default: false}});
 				const region = regionOption(values.region, env, true)!;
 				const buckets = bucketArguments(positionals, region);
-				const concurrency = integerOption(values.concurrency, 'concurrency', 8, 1, 64);
-				const client = createClient({env: runEnv});
+				// The same settings as the function: BINDER_DRY_RUN, BINDER_RETRIES, timeouts, concurrency.
+				const config = loadConfig(runEnv);
+				const concurrency = integerOption(values.concurrency, 'concurrency', config.concurrency, 1, 64);
+				const client = createClient({env: runEnv, retry: {retries: config.retries}, timeoutMs: config.requestTimeoutMs});
 				let results: Array<BucketResult & Record<string, unknown>>;
 				if (command === 'bind') {
 					results = await bindTargets(
 						client,
 						buckets.map((bucket) => ({bucket, region})),
-						{concurrency, dryRun: values['dry-run'] === true, force: values.force === true},
+						{concurrency, dryRun: values['dry-run'] === true || config.dryRun, force: values.force === true},
 					);
 				} else if (command === 'status') {
 					results = await mapWithConcurrency(buckets, concurrency, async (bucket) => {
@@ -177,7 +180,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
 				const client = createClient({env: runEnv});
 				const bound = await client.listBound({region, bucketNamePrefix: values.prefix as string | undefined});
 				for (const item of bound) {
-					printRecord({bucket: item.bucketId, region: item.region, outcome: 'already-bound', ciStatus: item.status, createTime: item.createTime, durationMs: 0}, values.json === true);
+					// The list holds unbinding buckets too: only `on` is bound.
+					const outcome = item.status === '' || item.status === 'on' ? 'already-bound' : 'skipped';
+					printRecord({bucket: item.bucketId, region: item.region, outcome, ciStatus: item.status || 'on', createTime: item.createTime, durationMs: 0}, values.json === true);
 				}
 
 				if (values.json !== true) {
@@ -210,7 +215,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
 					force: {type: 'boolean', default: false},
 				});
 				const config = loadConfig(runEnv);
-				const regions = values.regions === undefined ? config.regions : (values.regions as string).split(',').map((region) => regionOption(region.trim(), env, true)!);
+				const regions = values.regions === undefined ? config.regions : (values.regions as string).split(',').map((region) => regionOption(region.trim(), env, true, '--regions')!);
 				const log = createLogger({level: config.logLevel, base: {requestId: `cli-${process.pid}`, trigger: 'cli'}, secrets: [], write: (line) => process.stderr.write(`${line}\n`)});
 				const client = createClient({env: runEnv, retry: {retries: config.retries}, timeoutMs: config.requestTimeoutMs});
 				const report = await syncAccount(
@@ -276,7 +281,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
 			}
 
 			case 'start': {
-				return await runStart(rest, env);
+				return await runStart(rest, env, (message) => new UsageError(message));
 			}
 
 			default: {

@@ -47,22 +47,42 @@ Creating a bucket in the emulator delivers a CloudAudit PutBucket event to the f
 EventBridge would); a timer tick runs batch rebinding; the HTTP API is served on localhost.
 With `--once` it runs one tick and one bucket creation, prints the results and exits.
 */
-export async function runStart(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
-	const {values} = parseArgs({
-		args: argv,
-		options: {once: {type: 'boolean', default: false}, port: {type: 'string'}, 'emulator-port': {type: 'string'}, 'timer-seconds': {type: 'string'}},
-		strict: true,
-	});
+export async function runStart(argv: string[], env: NodeJS.ProcessEnv, usageError: (message: string) => Error): Promise<number> {
+	let values;
+	try {
+		({values} = parseArgs({
+			args: argv,
+			options: {once: {type: 'boolean', default: false}, port: {type: 'string'}, 'emulator-port': {type: 'string'}, 'timer-seconds': {type: 'string'}},
+			strict: true,
+		}));
+	} catch (error) {
+		throw usageError((error as Error).message);
+	}
+
+	const port = (name: string, fallback: number) => {
+		const raw = values[name as 'port'];
+		const value = raw === undefined ? fallback : Number(raw);
+		if (!Number.isInteger(value) || value < 0 || value > 65_535) {
+			throw usageError(`--${name} must be a port number from 0 to 65535`);
+		}
+
+		return value;
+	};
+
 	const timerSeconds = values['timer-seconds'] === undefined ? 60 : Number(values['timer-seconds']);
 	if (!Number.isInteger(timerSeconds) || timerSeconds < 1) {
-		throw new Error('--timer-seconds must be a whole number ≥ 1');
+		throw usageError('--timer-seconds must be a whole number ≥ 1');
 	}
+
+	// Every option is checked before anything starts: a server left running would keep the process alive.
+	const functionPort = port('port', 9001);
+	const emulatorPort = port('emulator-port', 0);
 
 	const hasKeys = Boolean(env.TENCENTCLOUD_SECRETID ?? env.TENCENTCLOUD_SECRET_ID);
 	const runEnv: NodeJS.ProcessEnv = {...env};
 	let emulator: Emulator | undefined;
 	if (!hasKeys && !env.BINDER_ENDPOINT) {
-		emulator = await startEmulator({port: values['emulator-port'] === undefined ? 0 : Number(values['emulator-port'])});
+		emulator = await startEmulator({port: emulatorPort});
 		for (const demo of DEMO_BUCKETS) {
 			emulator.createBucket(`${demo.name}-1250000000`, demo.region, {bound: demo.bound});
 		}
@@ -75,7 +95,7 @@ export async function runStart(argv: string[], env: NodeJS.ProcessEnv): Promise<
 			TENCENTCLOUD_REGION: runEnv.TENCENTCLOUD_REGION ?? 'ap-guangzhou',
 		});
 	} else if (!hasKeys) {
-		throw new Error('BINDER_ENDPOINT is set but TENCENTCLOUD_SECRETID/SECRETKEY are not');
+		throw usageError('BINDER_ENDPOINT is set but TENCENTCLOUD_SECRETID/SECRETKEY are not');
 	}
 
 	const generatedToken = runEnv.BINDER_HTTP_TOKEN ? undefined : randomBytes(18).toString('base64url');
@@ -115,8 +135,15 @@ export async function runStart(argv: string[], env: NodeJS.ProcessEnv): Promise<
 		return 0;
 	}
 
-	const server = await serveFunction({port: values.port === undefined ? 9001 : Number(values.port), env: runEnv, write});
-	const token = runEnv.BINDER_HTTP_TOKEN!;
+	let server;
+	try {
+		server = await serveFunction({port: functionPort, env: runEnv, write});
+	} catch (error) {
+		// Port taken, most likely: say so, and do not leave the emulator holding the process open.
+		await emulator?.close();
+		throw usageError(`cannot serve the function on port ${functionPort}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message} (try --port)`);
+	}
+
 	const tokenShown = generatedToken ?? '<your BINDER_HTTP_TOKEN>';
 	process.stdout.write(
 		[
@@ -135,7 +162,7 @@ export async function runStart(argv: string[], env: NodeJS.ProcessEnv): Promise<
 						`  curl -s ${emulator.url}/_emulator/state`,
 					]
 				: []),
-			'  # call the HTTP API',
+			'  # call the HTTP API (the first timer tick has bound the demo buckets already: expect already-bound)',
 			`  curl -s -X POST ${server.url}/bind -H 'authorization: Bearer ${tokenShown}' -H 'content-type: application/json' -d '{"buckets":["videos-1250000000"],"region":"ap-guangzhou"}'`,
 			`  curl -s '${server.url}/status?bucket=videos-1250000000&region=ap-guangzhou' -H 'authorization: Bearer ${tokenShown}'`,
 			`  curl -s -X POST ${server.url}/sync -H 'authorization: Bearer ${tokenShown}' -H 'content-type: application/json' -d '{"dryRun":true}'`,
@@ -144,7 +171,6 @@ export async function runStart(argv: string[], env: NodeJS.ProcessEnv): Promise<
 			'',
 		].join('\n'),
 	);
-	void token;
 	await tick();
 	const timer = setInterval(() => track(tick()), timerSeconds * 1000);
 	const {waitForSignal} = await import('./main.js');
