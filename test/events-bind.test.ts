@@ -254,8 +254,10 @@ test('cos: 10,000 records of the same bucket → one target, quickly', () => {
 test('cloudtrail: other operations, failures and bad fields', () => {
 	const event = (detail: unknown, region?: string) => ({...fixture('cloudtrail-createbucket.json'), detail, ...(region === undefined ? {} : {region})});
 	const detail = (fields: Record<string, unknown>) => ({eventName: 'CreateBucket', awsRegion: 'us-west-2', requestParameters: {bucketName: 'my-bucket'}, ...fields});
-	assert.equal(bind(event(detail({})), CONTEXT, 'cloudtrail').targets, [target('my-bucket', 'us-west-2', 'detail.requestParameters.bucketName')]);
-	assert.equal(bind(event(detail({awsRegion: undefined}))).targets, [target('my-bucket', 'us-east-1', 'detail.requestParameters.bucketName')]);
+	assert.equal(bind(event(detail({})), CONTEXT, 'cloudtrail').decided, [skipped('my-bucket', 'us-west-2', 'an S3 bucket (no "-<appid>" suffix): not a COS bucket, nothing to bind')]);
+	const cosNamed = detail({awsRegion: 'ap-guangzhou', requestParameters: {bucketName: 'my-bucket-1250000000'}});
+	assert.equal(bind(event(cosNamed), CONTEXT, 'cloudtrail').targets, [target('my-bucket-1250000000', 'ap-guangzhou', 'detail.requestParameters.bucketName')]);
+	assert.equal(bind(event({...cosNamed, awsRegion: undefined})).targets, [target('my-bucket-1250000000', 'us-east-1', 'detail.requestParameters.bucketName')]);
 	assert.equal(bind(event(detail({eventName: 'DeleteBucket'}))).decided, [skipped('my-bucket', 'us-west-2', 'not a bucket creation: eventName DeleteBucket')]);
 	assert.equal(bind(event(detail({errorCode: 'BucketAlreadyExists'}))).decided, [skipped('my-bucket', 'us-west-2', 'creation failed upstream (errorCode BucketAlreadyExists)')]);
 	assert.equal(bind(event(detail({requestParameters: {bucketName: 'Bad Name'}}))).decided, [failed('Bad Name', 'us-west-2', 'detail.requestParameters.bucketName: invalid bucket name "Bad Name"')]);

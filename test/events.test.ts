@@ -60,7 +60,12 @@ const EXPECTED: Record<string, {plan: ParsedEvent; context?: EventContext}> = {
 		context: {},
 	},
 	'cloudtrail-createbucket.json': {
-		plan: {kind: 'bind', trigger: 'cloudtrail', targets: [{bucket: 'example-media-bucket', region: 'eu-west-1', source: 'detail.requestParameters.bucketName'}], decided: []},
+		plan: {
+			kind: 'bind',
+			trigger: 'cloudtrail',
+			targets: [],
+			decided: [{bucket: 'example-media-bucket', region: 'eu-west-1', outcome: 'skipped', message: 'an S3 bucket (no "-<appid>" suffix): not a COS bucket, nothing to bind', durationMs: 0}],
+		},
 	},
 	'cos-trigger-multi.json': {
 		plan: {

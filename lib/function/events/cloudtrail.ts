@@ -71,6 +71,14 @@ export function parseCloudTrail(event: Fields): ParsedEvent {
 		return result();
 	}
 
+	// CloudTrail reports S3 buckets. Only a name shaped like a COS id (`<name>-<appid>`, e.g. from a
+	// COS-compatible setup that forwards these events) is something we can bind; an S3 bucket is
+	// nothing to do, which is a skip with its reason, not a failure that would page someone.
+	if (!/-\d{5,12}$/.test(bucketText)) {
+		plan.skip(bucketText, regionText, 'an S3 bucket (no "-<appid>" suffix): not a COS bucket, nothing to bind');
+		return result();
+	}
+
 	plan.target({bucket: bucketText, region, source: 'detail.requestParameters.bucketName'});
 	return result();
 }
