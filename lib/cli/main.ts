@@ -1,6 +1,6 @@
 import {readFile} from 'node:fs/promises';
 import {parseArgs, type ParseArgsConfig} from 'node:util';
-import {createClient, failure} from '../client/client.js';
+import {checkedStatus, createClient, failure} from '../client/client.js';
 import {parseBucketId, validateRegion} from '../client/names.js';
 import {isBinderError} from '../errors/binder-error.js';
 import {bindTargets, syncAccount} from '../function/batch.js';
@@ -152,7 +152,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
 				} else if (command === 'status') {
 					results = await mapWithConcurrency(buckets, concurrency, async (bucket) => {
 						const result = await client.ensureBound(bucket, region, {dryRun: true});
-						const ciStatus = result.outcome === 'already-bound' ? 'on' : result.outcome === 'would-bind' ? 'off' : result.code === 'BucketUnbinding' ? 'unbinding' : undefined;
+						const ciStatus = checkedStatus(result);
 						return {...result, ciStatus};
 					});
 				} else {

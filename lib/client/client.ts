@@ -446,6 +446,11 @@ function parseStatus(request: ApiRequest, response: ApiResponse): CiStatus {
 	throw invalidResponse(request, response, `CIStatus must be on, off or unbinding, got ${JSON.stringify(status)?.slice(0, 40)}`);
 }
 
+/** The CI status a status check (`ensureBound` with `dryRun`) found, when it found one. */
+export function checkedStatus(result: BucketResult): CiStatus | undefined {
+	return result.outcome === 'already-bound' ? 'on' : result.outcome === 'would-bind' ? 'off' : result.code === 'BucketUnbinding' ? 'unbinding' : undefined;
+}
+
 /** Turn anything thrown into the fields of a `failed` result. */
 export function failure(error: unknown): Pick<BucketResult, 'outcome' | 'code' | 'message' | 'transient' | 'requestId'> {
 	if (isBinderError(error)) {

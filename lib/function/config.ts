@@ -4,9 +4,8 @@ import {validateRegion} from '../client/names.js';
 import {parsePatterns} from './events/sync-options.js';
 import {environmentSecrets} from './webhook/sanitize.js';
 import {parseStandardSecret} from './webhook/standard.js';
+import {WEBHOOK_FORMATS, type WebhookFormat} from './webhook/types.js';
 
-/** How the result webhook is formatted. */
-export const WEBHOOK_FORMATS = ['standard', 'wecom', 'dingtalk', 'feishu'] as const;
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -33,7 +32,7 @@ export type BinderConfig = {
 				url: string;
 				/** `BINDER_WEBHOOK_SECRET`: `whsec_…` for standard webhooks, the robot secret for DingTalk/Feishu. */
 				secret: string | undefined;
-				format: (typeof WEBHOOK_FORMATS)[number];
+				format: WebhookFormat;
 				timeoutMs: number;
 		  }
 		| undefined;

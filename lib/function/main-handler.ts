@@ -1,4 +1,4 @@
-import {createClient, type Client} from '../client/client.js';
+import {checkedStatus, createClient, type Client} from '../client/client.js';
 import {isBinderError} from '../errors/binder-error.js';
 import {summarize, type BucketResult, type ResultSummary} from '../results.js';
 import {bindTargets, syncAccount, type TimeBudget} from './batch.js';
@@ -186,7 +186,7 @@ async function handleHttp(request: HttpRequest, work: Work, base: {requestId: st
 
 		case 'status': {
 			const result = await work.client.ensureBound(action.bucket, action.region, {dryRun: true});
-			const status = result.outcome === 'already-bound' ? 'on' : result.outcome === 'would-bind' ? 'off' : result.code === 'BucketUnbinding' ? 'unbinding' : undefined;
+			const status = checkedStatus(result);
 			work.logResult(result);
 			return httpReply(jsonReply(result.outcome === 'failed' && status === undefined ? failureStatus(result) : 200, {requestId: base.requestId, status, result}));
 		}
