@@ -1,6 +1,6 @@
 import {test} from 'uvu';
 import * as assert from 'uvu/assert';
-import {APP, context, events, parseLogs, withFunction} from './support/function.js';
+import {APP, context, events, parseLogs, requestClock, withFunction} from './support/function.js';
 
 const GZ = 'ap-guangzhou';
 
@@ -116,12 +116,14 @@ test('force re-binds bound buckets', () =>
 	}));
 
 test('time budget: stops starting binds before the deadline; the rest are skipped (TimeBudget), none lost', () =>
-	withFunction({emulator: {faults: {latencyMs: 40}}, env: {BINDER_CONCURRENCY: '2', BINDER_TIME_MARGIN_MS: '1000'}}, async ({emu, invoke}) => {
+	withFunction({env: {BINDER_CONCURRENCY: '2', BINDER_TIME_MARGIN_MS: '1000'}}, async ({emu, invoke}) => {
 		for (let index = 0; index < 60; index++) {
 			emu.createBucket(`slow${String(index).padStart(2, '0')}-${APP}`, GZ);
 		}
 
-		const result = await invoke(events.timer(''), context(1800));
+		// A clock that advances 250 ms per request the emulator has seen, so the budget runs out after
+		// the same amount of work on any machine, however loaded: about 36 requests fit before the margin.
+		const result = await invoke(events.timer(''), requestClock(emu, {startMs: 10_000, msPerRequest: 250}));
 		assert.is(result.summary.total, 60);
 		assert.ok(result.summary.skipped > 0, 'some were cut off');
 		assert.ok(result.summary.bound > 0, 'some were bound');
@@ -135,6 +137,7 @@ test('time budget: stops starting binds before the deadline; the rest are skippe
 
 		const next = await invoke(events.timer(''));
 		assert.is(next.summary.bound, result.summary.skipped);
+		assert.ok(emu.buckets().every((bucket) => bucket.ci === 'on'), 'every bucket bound after the second run');
 	}));
 
 test('a short function timeout shrinks the margin: an event is still handled within SCF\'s 3 s default', () =>
@@ -145,21 +148,24 @@ test('a short function timeout shrinks the margin: an event is still handled wit
 	}));
 
 test('an event bucket skipped for time makes the handler throw, so the platform retries it', () =>
-	withFunction({emulator: {faults: {latencyMs: 300}}, env: {BINDER_CONCURRENCY: '1', BINDER_TIME_MARGIN_MS: '1000'}}, async ({emu, invoke, logs}) => {
+	withFunction({env: {BINDER_CONCURRENCY: '1', BINDER_TIME_MARGIN_MS: '1000'}}, async ({emu, invoke, logs}) => {
 		const names = ['t1', 't2', 't3', 't4'].map((name) => `${name}-${APP}`);
 		for (const name of names) {
 			emu.createBucket(name, GZ);
 		}
 
+		// 1 s of "time" per request: after three requests the remaining time is inside the 1 s margin.
 		try {
-			await invoke({EventList: names.map((name) => events.putBucket(name, GZ))}, context(2000));
+			await invoke({EventList: names.map((name) => events.putBucket(name, GZ))}, requestClock(emu, {startMs: 4000, msPerRequest: 1000}));
 			assert.unreachable('should throw');
 		} catch (error) {
 			assert.is((error as Error).name, 'TransientFailureError');
 			assert.match((error as Error).message, /TimeBudget/);
 		}
 
-		assert.ok(parseLogs(logs).some((line) => line.message === 'bucket result' && line.code === 'TimeBudget'));
+		const cut = parseLogs(logs).filter((line) => line.message === 'bucket result' && line.code === 'TimeBudget');
+		assert.ok(cut.length > 0 && cut.length < names.length, `${cut.length} cut off`);
+		assert.ok(cut.every((line) => emu.bucket(line.bucket)?.ci === 'off'), 'the ones cut off were not bound');
 	}));
 
 test('return values are scrubbed of secrets even when the service echoes one the client does not know', async () => {

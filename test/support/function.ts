@@ -43,6 +43,19 @@ export function context(timeLimitMs = 300_000, requestId = 'req-test') {
 	return {request_id: requestId, function_name: 'cos-ci-binder', tencentcloud_region: 'ap-guangzhou', tencentcloud_appid: APP, getRemainingTimeInMillis: () => deadline - Date.now()};
 }
 
+/**
+A context whose clock is the emulator's request log: the remaining time drops by `msPerRequest` for
+every request the emulator has received. Time-budget tests use it so that the cut-off falls after the
+same amount of work on any machine, however slow or loaded (no wall-clock timing in the assertion).
+*/
+export function requestClock(emu: Emulator, options: {startMs: number; msPerRequest: number}, requestId = 'req-test') {
+	const before = emu.requests.length;
+	return {
+		...context(options.startMs, requestId),
+		getRemainingTimeInMillis: () => options.startMs - options.msPerRequest * (emu.requests.length - before),
+	};
+}
+
 export type Harness = {
 	emu: Emulator;
 	env: Record<string, string | undefined>;
