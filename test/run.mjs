@@ -6,7 +6,7 @@ import path from 'node:path';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const pattern = process.argv[2] ?? '\\.test\\.ts$';
-const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'node_modules/uvu/bin.js'), 'test', pattern, '-i', 'fixtures'], {
+const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(root, 'node_modules/uvu/bin.js'), 'test', pattern, '-i', 'fixtures'], {
 	cwd: root,
 	stdio: ['ignore', 'pipe', 'inherit'],
 	env: {...process.env, FORCE_COLOR: '0', NO_COLOR: '1'},

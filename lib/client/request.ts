@@ -2,8 +2,10 @@ import ky from 'ky';
 import {BinderError, isBinderError, type Operation} from '../errors/binder-error.js';
 import {getAuthorization} from '../signer/authorization.js';
 import {anySignal} from '../utils/any-signal.js';
+import {createTransport} from '../utils/http-transport.js';
 import {BodyTooLargeError, readBody} from '../utils/read-body.js';
 import {redact} from '../utils/redact.js';
+import {untilAborted} from '../utils/until-aborted.js';
 import {child, childText, parseXml, XmlParseError} from '../utils/xml.js';
 import {resolveCredentials, type CredentialSource} from './credentials.js';
 import {resolveTarget, securityTokenHeader} from './endpoint.js';
@@ -29,6 +31,7 @@ export type EngineOptions = {
 	timeoutMs: number;
 	/** Bodies larger than this are refused (`ResponseTooLarge`) without being buffered. */
 	maxResponseBytes: number;
+	/** Replaces the built-in transport (see `createTransport`); its answers are still bounded by the signals. */
 	fetch?: typeof fetch;
 	/** Aborts every request of the client (e.g. at the function's deadline). */
 	signal?: AbortSignal;
@@ -265,16 +268,21 @@ async function exchangeWithin(
 	const label = describe(request);
 	let response: Response;
 	try {
-		response = await ky(url, {
-			method: request.method,
-			headers,
+		// The transport obeys `signal` for the whole exchange (see createTransport for why not `fetch`);
+		// untilAborted also bounds a caller's own fetch that might not.
+		response = await untilAborted(
+			ky(url, {
+				method: request.method,
+				headers,
+				signal,
+				retry: 0, // Retries are ours: ky cannot correct the clock or classify service codes.
+				timeout: false,
+				throwHttpErrors: false,
+				redirect: 'manual',
+				fetch: engine.fetch ?? createTransport(signal),
+			}),
 			signal,
-			retry: 0, // Retries are ours: ky cannot correct the clock or classify service codes.
-			timeout: false,
-			throwHttpErrors: false,
-			redirect: 'manual',
-			...(engine.fetch ? {fetch: engine.fetch} : {}),
-		});
+		);
 	} catch (caught) {
 		if (engine.signal?.aborted) {
 			throw caught;
@@ -304,7 +312,7 @@ async function exchangeWithin(
 	const serverDate = dateHeader ? Date.parse(dateHeader) : Number.NaN;
 	let body: string;
 	try {
-		body = await readBody(response, engine.maxResponseBytes, 'throw');
+		body = await readBody(response, engine.maxResponseBytes, 'throw', signal);
 	} catch (caught) {
 		if (engine.signal?.aborted) {
 			throw caught;

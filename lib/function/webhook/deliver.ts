@@ -10,6 +10,8 @@ import {parseRetryAfter} from './utils/retry-after.js';
 import {truncateUtf8} from './utils/truncate-utf8.js';
 import {readBody} from '../../utils/read-body.js';
 import {anySignal} from '../../utils/any-signal.js';
+import {createTransport} from '../../utils/http-transport.js';
+import {untilAborted} from '../../utils/until-aborted.js';
 
 const USER_AGENT = 'cos-ci-binder';
 // Below this much budget an attempt cannot complete a TLS handshake, let alone an answer: don't start one.
@@ -154,28 +156,6 @@ function networkReason(error: unknown): string {
 	return error instanceof Error ? truncateUtf8(error.message, MAX_QUOTED_BYTES) : 'unknown';
 }
 
-/** Settle with `promise`, or reject as soon as `signal` aborts even if `promise` never settles (a custom fetch that ignores signals). */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-	return new Promise((resolve, reject) => {
-		const onAbort = () => reject(signal.reason);
-		if (signal.aborted) {
-			onAbort();
-		}
-
-		signal.addEventListener('abort', onAbort, {once: true});
-		promise.then(
-			(value) => {
-				signal.removeEventListener('abort', onAbort);
-				resolve(value);
-			},
-			(error: unknown) => {
-				signal.removeEventListener('abort', onAbort);
-				reject(error);
-			},
-		);
-	});
-}
-
 /** One HTTP exchange, bounded by `timeoutMs` and by `outer` (the budget and the caller's signal). */
 async function attempt(config: DeliveryConfig, outgoing: Outgoing, timeoutMs: number, outer: AbortSignal): Promise<Attempt> {
 	const controller = new AbortController();
@@ -192,9 +172,11 @@ async function attempt(config: DeliveryConfig, outgoing: Outgoing, timeoutMs: nu
 				timeout: false, // Ours covers the body too; ky's stops at the headers.
 				throwHttpErrors: false,
 				redirect: 'manual',
-				...(config.fetch ? {fetch: config.fetch} : {}),
+				// Obeys `signal` through the body too, and closes the socket: a receiver that trickles its answer
+				// cannot keep the process alive (see createTransport).
+				fetch: config.fetch ?? createTransport(signal),
 			});
-			return classify(config, response, await readBody(response, MAX_ANSWER_BYTES, 'truncate'));
+			return classify(config, response, await readBody(response, MAX_ANSWER_BYTES, 'truncate', signal));
 		};
 
 		return await untilAborted(exchange(), signal);

@@ -1,0 +1,161 @@
+import http from 'node:http';
+import https from 'node:https';
+
+/**
+A `fetch` for ky's `fetch` option, built on `node:http`/`node:https`, that obeys `signal` however long
+the exchange lasts: aborting it destroys the socket, before the headers and while the body streams.
+
+Why not Node's own `fetch`: undici links a `Request`'s signal to the signal it was given through a
+`WeakRef`, and `fetch()` makes one more such `Request` inside. Once the response headers are in,
+nothing holds those objects, so after a garbage collection an abort no longer reaches the connection
+(nodejs/undici#3644, nodejs/node#55428, nodejs/undici#4068 for `Request`s built from `Request`s as ky
+does). On SCF's Nodejs18.15 (undici 5.20, where the `Request` does not even keep its controller) this
+happens before the headers too. A backend that trickles or stalls then holds the invocation past its
+deadline with no record. Here our own listener on `signal` holds the request, so the abort always lands.
+
+The request's own `signal` is ignored for that reason; pass the one that must be obeyed.
+*/
+export function createTransport(signal?: AbortSignal): typeof fetch {
+	return async (input: RequestInfo | URL, init?: RequestInit) => {
+		const request = input instanceof Request ? input : new Request(input, init);
+		return send(request, signal ?? init?.signal ?? undefined);
+	};
+}
+
+// Keep-alive, as `fetch` does: a warm function reuses its TLS connections. Free sockets are unref'd by
+// the agent, so they never keep the process alive.
+const agents = {
+	'http:': new http.Agent({keepAlive: true}),
+	'https:': new https.Agent({keepAlive: true}),
+} as const;
+
+// Statuses whose responses have no body (Fetch standard, "null body status").
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+
+/** The same error shape `fetch` rejects with, so callers classify both alike (`cause.code`). */
+function fetchFailed(cause: unknown): TypeError {
+	return new TypeError('fetch failed', {cause});
+}
+
+async function send(request: Request, signal: AbortSignal | undefined): Promise<Response> {
+	signal?.throwIfAborted();
+	const url = new URL(request.url);
+	const agent = url.protocol === 'http:' || url.protocol === 'https:' ? agents[url.protocol] : undefined;
+	if (agent === undefined) {
+		throw fetchFailed(new Error(`unsupported protocol ${url.protocol}`));
+	}
+
+	const headers: Record<string, string> = {};
+	for (const [name, value] of request.headers) {
+		headers[name] = value;
+	}
+
+	const body = request.body === null ? undefined : Buffer.from(await request.arrayBuffer());
+	if (body !== undefined) {
+		headers['content-length'] = String(body.byteLength);
+	}
+
+	signal?.throwIfAborted();
+	return new Promise<Response>((resolve, reject) => {
+		const outgoing = (url.protocol === 'https:' ? https : http).request(url, {method: request.method, headers, agent});
+		// Set once the response has a body stream: an abort or a lost connection then errors the stream.
+		let failBody: ((error: unknown) => void) | undefined;
+		let settled = false;
+		const onAbort = () => {
+			const reason: unknown = signal!.reason;
+			outgoing.destroy();
+			if (failBody) {
+				failBody(reason);
+			} else {
+				settle();
+				reject(reason);
+			}
+		};
+
+		const settle = () => {
+			settled = true;
+			signal?.removeEventListener('abort', onAbort);
+		};
+
+		signal?.addEventListener('abort', onAbort, {once: true});
+		outgoing.on('error', (error) => {
+			if (failBody) {
+				failBody(fetchFailed(error));
+			} else if (!settled) {
+				settle();
+				reject(fetchFailed(error));
+			}
+		});
+		outgoing.on('response', (incoming) => {
+			const status = incoming.statusCode ?? 0;
+			if (status < 200 || status > 599) {
+				outgoing.destroy();
+				settle();
+				reject(fetchFailed(new Error(`invalid HTTP status ${status}`)));
+				return;
+			}
+
+			const responseHeaders = new Headers();
+			for (let index = 0; index + 1 < incoming.rawHeaders.length; index += 2) {
+				try {
+					responseHeaders.append(incoming.rawHeaders[index]!, incoming.rawHeaders[index + 1]!);
+				} catch {
+					// A header `Headers` refuses (bad name or value) is dropped, as a browser would.
+				}
+			}
+
+			const init = {status, statusText: /^[\t\u0020-\u007E]*$/.test(incoming.statusMessage ?? '') ? incoming.statusMessage : '', headers: responseHeaders};
+			if (NULL_BODY_STATUSES.has(status) || request.method === 'HEAD') {
+				incoming.resume();
+				settle();
+				resolve(new Response(null, init));
+				return;
+			}
+
+			let ended = false;
+			const stream = new ReadableStream<Uint8Array>({
+				start(controller) {
+					failBody = (error) => {
+						if (ended) {
+							return;
+						}
+
+						ended = true;
+						settle();
+						outgoing.destroy();
+						controller.error(error);
+					};
+
+					incoming.on('data', (chunk: Buffer) => {
+						controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+						if ((controller.desiredSize ?? 1) <= 0) {
+							incoming.pause();
+						}
+					});
+					incoming.on('end', () => {
+						ended = true;
+						settle();
+						controller.close();
+					});
+					// A connection lost mid-body (or a short Content-Length) closes without 'end'.
+					incoming.on('close', () => {
+						if (!ended) {
+							failBody?.(fetchFailed(Object.assign(new Error('other side closed'), {code: 'UND_ERR_SOCKET'})));
+						}
+					});
+					incoming.on('error', (error) => failBody?.(fetchFailed(error)));
+				},
+				pull() {
+					incoming.resume();
+				},
+				cancel() {
+					ended = true;
+					settle();
+					outgoing.destroy();
+				},
+			});
+			resolve(new Response(stream, init));
+		});
+		outgoing.end(body);
+	});
+}
