@@ -3,13 +3,22 @@ import {isBinderError} from '../errors/binder-error.js';
 import type {BucketResult} from '../results.js';
 import {compileGlobs} from '../utils/glob.js';
 import {mapWithConcurrency} from '../utils/pool.js';
+import {untilAborted} from '../utils/until-aborted.js';
 import type {Logger} from './logger.js';
 
 /** A bucket to make sure of. */
 export type Target = {bucket: string; region: string};
 
 /** When to stop starting new work; `remainingMs` is undefined when there is no deadline. */
-export type TimeBudget = {remainingMs: () => number | undefined; marginMs: number};
+export type TimeBudget = {
+	remainingMs: () => number | undefined;
+	marginMs: number;
+	/**
+	Aborts at the hard deadline. Work still running then ends as a record at once, whether or not the
+	request under it has noticed: a bucket is never lost to a network that stopped answering.
+	*/
+	signal?: AbortSignal;
+};
 
 /** What batch rebinding covers and how. */
 export type SyncOptions = {
@@ -44,6 +53,8 @@ const skippedForTime = ({bucket, region}: Target): BucketResult => ({bucket, reg
 const interrupted = (result: BucketResult): BucketResult =>
 	result.outcome === 'failed' && result.code === 'Aborted' ? {...result, outcome: 'skipped', code: 'TimeBudget', message: `${TIME_BUDGET_REASON} (interrupted)`} : result;
 
+const cutOff = (target: Target): BucketResult => interrupted({...target, outcome: 'failed', code: 'Aborted', message: 'aborted at the deadline', durationMs: 0, requests: 0});
+
 function canStart(budget: TimeBudget | undefined): () => boolean {
 	return () => {
 		const remaining = budget?.remainingMs();
@@ -60,17 +71,18 @@ export async function bindTargets(
 	targets: readonly Target[],
 	options: {concurrency: number; dryRun: boolean; force: boolean; budget?: TimeBudget; skipStatusFor?: ReadonlySet<string>},
 ): Promise<BucketResult[]> {
+	const deadline = options.budget?.signal;
 	return mapWithConcurrency(
 		targets,
 		options.concurrency,
-		async (target) =>
-			interrupted(
-				await client.ensureBound(target.bucket, target.region, {
-					dryRun: options.dryRun,
-					// Known unbound from a fresh list: bind straight away (one request, not two).
-					force: options.force || (options.skipStatusFor?.has(target.bucket) ?? false),
-				}),
-			),
+		async (target) => {
+			const work = client.ensureBound(target.bucket, target.region, {
+				dryRun: options.dryRun,
+				// Known unbound from a fresh list: bind straight away (one request, not two).
+				force: options.force || (options.skipStatusFor?.has(target.bucket) ?? false),
+			});
+			return interrupted(deadline ? await untilAborted(work, deadline).catch(() => cutOff(target)) : await work);
+		},
 		{canStart: canStart(options.budget), onNotStarted: skippedForTime},
 	);
 }
@@ -80,7 +92,9 @@ Batch rebinding: list the account's buckets, keep those in scope, list what is b
 A bucket that fails does not stop the others. Throws only when the bucket list itself cannot be read.
 */
 export async function syncAccount(client: Client, options: SyncOptions, log: Logger, budget?: TimeBudget): Promise<SyncReport> {
-	const all = await client.listBuckets();
+	// The listings end at the deadline whatever the network does; the binds have their own guard, per bucket.
+	const listing = <T>(work: Promise<T>) => (budget?.signal ? untilAborted(work, budget.signal) : work);
+	const all = await listing(client.listBuckets());
 	const included = compileGlobs(options.include);
 	const excludedName = compileGlobs(options.exclude);
 	const regions = new Set(options.regions);
@@ -99,7 +113,7 @@ export async function syncAccount(client: Client, options: SyncOptions, log: Log
 	let trustedRegions: ((region: string) => boolean) | undefined;
 	if (!options.force && targets.length > 0) {
 		try {
-			const listed = await client.listBound({region: options.listRegion});
+			const listed = await listing(client.listBound({region: options.listRegion}));
 			for (const item of listed) {
 				if (item.status === '' || item.status === 'on') {
 					alreadyBound.add(item.bucketId);

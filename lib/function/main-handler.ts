@@ -242,11 +242,11 @@ class Work {
 		// The margin never takes more than a quarter of the invocation: with SCF's 3 s default timeout a
 		// 10 s margin would skip every bucket before starting.
 		const marginMs = left === undefined ? config.timeMarginMs : Math.min(config.timeMarginMs, Math.floor(left / 4));
-		this.budget = {remainingMs: remaining, marginMs};
+		this.budget = {remainingMs: remaining, marginMs, signal: this.controller.signal};
 		if (left !== undefined) {
 			// Abort what is still in flight half-way through the margin, leaving the rest for logs and the webhook.
 			// Clamped: setTimeout fires at once (1 ms) for delays beyond a signed 32-bit integer (~24.8 days).
-			this.deadlineTimer = setTimeout(() => this.controller.abort(new Error('deadline')), Math.min(2 ** 31 - 1, Math.max(0, left - marginMs / 2)));
+			this.deadlineTimer = setTimeout(() => this.controller.abort(new Error('stopped at the function deadline')), Math.min(2 ** 31 - 1, Math.max(0, left - marginMs / 2)));
 			this.deadlineTimer.unref();
 		}
 
@@ -276,8 +276,9 @@ class Work {
 			const report = await syncAccount(this.client, options, this.log, this.budget);
 			return {results: report.results, extra: {sync: {listed: report.listed, excluded: report.excluded, boundListUsed: report.boundListUsed}}};
 		} catch (error) {
-			const code = isBinderError(error) ? error.code : 'InternalError';
-			const transient = isBinderError(error) ? error.transient || error.code === 'Aborted' : false;
+			const atDeadline = this.controller.signal.aborted;
+			const code = isBinderError(error) ? error.code : atDeadline ? 'Aborted' : 'InternalError';
+			const transient = isBinderError(error) ? error.transient || error.code === 'Aborted' : atDeadline;
 			this.log.error('could not list the account\'s buckets', {code, error});
 			return {results: [], extra: {error: {code, message: (error as Error).message, transient}}};
 		}
