@@ -11,6 +11,8 @@ import * as assert from 'uvu/assert';
 import {bundle, type BundleResult} from '../deploy/bundle.mjs';
 import {readZip} from '../deploy/zip.mjs';
 import {DEMO_CREDENTIALS, startEmulator} from '../lib/emulator/index.js';
+import {settlesWithin, startHostileServer} from './support/hostile-server.js';
+import {SCF_NODE_VERSION, scfNodePath} from './support/scf-runtime.mjs';
 
 const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const EVENT = path.join(ROOT, 'test/fixtures/events/cloudaudit-putbucket-resourcename-qcs.json');
@@ -23,9 +25,9 @@ const work = fs.mkdtempSync(path.join(os.tmpdir(), 'deploy-bundle-'));
 let built: BundleResult;
 
 /** Run `node -e script` in `cwd` with exactly `env`; resolves with its output (async: the emulator lives in this process). */
-function node(script: string, cwd: string, env: Record<string, string>): Promise<{code: number | null; stdout: string; stderr: string}> {
+function node(script: string, cwd: string, env: Record<string, string>, binary = process.execPath, flags: string[] = []): Promise<{code: number | null; stdout: string; stderr: string}> {
 	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, ['-e', script], {cwd, env, stdio: ['ignore', 'pipe', 'pipe']});
+		const child = spawn(binary, [...flags, '-e', script], {cwd, env, stdio: ['ignore', 'pipe', 'pipe']});
 		let stdout = '';
 		let stderr = '';
 		child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -77,14 +79,14 @@ test('the package is reproducible: bundling again gives the same zip bytes', asy
 	assert.is(again.sha256, built.sha256);
 });
 
-// SCF's Nodejs18.15 has no AbortSignal.any (it came in 18.17 / 20.3); our code once called it on every
-// request. Other newer APIs cannot be removed this way: Node 20's own internals use them.
-const AS_ON_NODE_18_15 = 'delete AbortSignal.any;';
+// Under the runtime users get: SCF's Nodejs18.15 is Node v18.15.0 exactly (no AbortSignal.any, undici
+// 5.20), run from the official binary (test/support/scf-runtime.mjs), and under this machine's Node.
+const RUNTIMES = [
+	[` under SCF's Node ${SCF_NODE_VERSION}`, scfNodePath()],
+	[` under Node ${process.version}`, process.execPath],
+] as const;
 
-for (const [label, prelude] of [
-	['', ''],
-	[' (without AbortSignal.any, as on Node 18.15)', AS_ON_NODE_18_15],
-] as const) test(`unzipped alone, required by a bare node, main_handler binds the new bucket in the emulator${label}`, async () => {
+for (const [label, binary] of RUNTIMES) test(`unzipped alone, required by a bare node, main_handler binds the new bucket in the emulator${label}, nothing on stderr`, async () => {
 	const entries = readZip(fs.readFileSync(built.zipPath));
 	assert.equal(
 		entries.map((entry) => entry.name),
@@ -98,7 +100,7 @@ for (const [label, prelude] of [
 	try {
 		emu.createBucket(BUCKET, REGION);
 		assert.is(emu.bucket(BUCKET)?.ci, 'off');
-		const script = `${prelude}
+		const script = `
 			// Nothing but this folder: no node_modules anywhere up the tree may be used.
 			for (const name of ['ky', 'txml', 'tencentcloud-sdk-nodejs']) {
 				try { require.resolve(name); throw new Error(name + ' is resolvable from the code folder'); }
@@ -113,16 +115,22 @@ for (const [label, prelude] of [
 				(result) => { process.stdout.write('RESULT ' + JSON.stringify(result) + '\\n'); },
 				(error) => { process.stderr.write('THREW ' + (error && error.stack || error) + '\\n'); process.exitCode = 1; });
 		`;
-		const run = await node(script, dir, {
-			PATH: process.env.PATH ?? '/usr/bin:/bin',
-			TEST_EVENT: fs.readFileSync(EVENT, 'utf8'),
-			BINDER_ENDPOINT: emu.url,
-			TENCENTCLOUD_SECRETID: DEMO_CREDENTIALS.secretId,
-			TENCENTCLOUD_SECRETKEY: DEMO_CREDENTIALS.secretKey,
-			TENCENTCLOUD_REGION: REGION,
-			TENCENTCLOUD_APPID: '1250000000',
-		});
+		const run = await node(
+			script,
+			dir,
+			{
+				PATH: process.env.PATH ?? '/usr/bin:/bin',
+				TEST_EVENT: fs.readFileSync(EVENT, 'utf8'),
+				BINDER_ENDPOINT: emu.url,
+				TENCENTCLOUD_SECRETID: DEMO_CREDENTIALS.secretId,
+				TENCENTCLOUD_SECRETKEY: DEMO_CREDENTIALS.secretKey,
+				TENCENTCLOUD_REGION: REGION,
+				TENCENTCLOUD_APPID: '1250000000',
+			},
+			binary,
+		);
 		assert.is(run.code, 0, run.stdout + run.stderr);
+		assert.is(run.stderr, '', 'no warnings, no errors');
 		const line = run.stdout.split('\n').find((candidate) => candidate.startsWith('RESULT '));
 		assert.ok(line, run.stdout + run.stderr);
 		const result = JSON.parse(line!.slice('RESULT '.length)) as {summary: {bound: number; failed: number}; results: Array<{bucket: string; outcome: string}>};
@@ -136,6 +144,41 @@ for (const [label, prelude] of [
 		);
 	} finally {
 		await emu.close();
+	}
+});
+
+// The deadline guard in the runtime users get: on Node 18.15 even a fetch that has not got its headers
+// yet ignores an abort after a garbage collection, so this is where a trickling backend used to hang.
+for (const [label, binary] of RUNTIMES) test(`unzipped bundle${label}: a trickling backend still gets every bucket a record before the deadline, and node exits`, async () => {
+	const entries = readZip(fs.readFileSync(built.zipPath));
+	const dir = fs.mkdtempSync(path.join(work, 'scf-hostile-'));
+	for (const entry of entries) fs.writeFileSync(path.join(dir, entry.name), entry.data);
+	const server = await startHostileServer('trickle');
+	try {
+		const script = `
+			const {main_handler} = require('./index.js');
+			const names = ['t1-1250000000', 't2-1250000000'];
+			const event = {EventList: names.map((bucket) => ({source: 'cos.cloud.tencent', type: 'cos:CloudEvent:ApiCall', region: 'ap-guangzhou',
+				subject: 'qcs::cos:ap-guangzhou:uid/1250000000:' + bucket, data: {eventName: 'PutBucket', errorCode: 0, resourceName: 'qcs::cos:ap-guangzhou:uid/1250000000:' + bucket}}))};
+			const deadline = Date.now() + 2500;
+			setTimeout(() => globalThis.gc(), 400);
+			main_handler(event, {request_id: 'req-trickle', getRemainingTimeInMillis: () => deadline - Date.now()}).then(
+				() => { process.stdout.write('RETURNED\\n'); },
+				(error) => { process.stdout.write('THREW ' + error.name + ' ' + (Date.now() < deadline) + '\\n'); });
+		`;
+		const run = await settlesWithin(
+			node(script, dir, {PATH: process.env.PATH ?? '/usr/bin:/bin', BINDER_ENDPOINT: server.url, BINDER_REQUEST_TIMEOUT_MS: '120000', TENCENTCLOUD_SECRETID: 'AKIDx', TENCENTCLOUD_SECRETKEY: 'k'}, binary, ['--expose-gc']),
+			25_000,
+			'the bundle against a trickling backend',
+		);
+		assert.is(run.code, 0, run.stdout + run.stderr);
+		assert.ok(run.stdout.includes('THREW TransientFailureError true'), `throws (so SCF retries) before the deadline: ${run.stdout}`);
+		const records = run.stdout.split('\n').filter((line) => line.includes('"bucket result"')).map((line) => JSON.parse(line) as {bucket: string; code: string});
+		assert.equal(records.map((record) => record.bucket).sort(), ['t1-1250000000', 't2-1250000000'], run.stdout);
+		assert.ok(records.every((record) => record.code === 'TimeBudget'));
+		await server.drained();
+	} finally {
+		await server.close();
 	}
 });
 

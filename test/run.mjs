@@ -9,7 +9,7 @@ const pattern = process.argv[2] ?? '\\.test\\.ts$';
 const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(root, 'node_modules/uvu/bin.js'), 'test', pattern, '-i', 'fixtures'], {
 	cwd: root,
 	stdio: ['ignore', 'pipe', 'inherit'],
-	env: {...process.env, FORCE_COLOR: '0', NO_COLOR: '1'},
+	env: {...process.env, NO_COLOR: '1'},
 });
 let output = '';
 child.stdout.on('data', (chunk) => {
