@@ -25,6 +25,14 @@ export type SyncOptions = {
 	listRegion: string;
 };
 
+/** Told how a sync goes, as it goes (the CLI's progress line). */
+export type SyncObserver = {
+	/** The buckets in scope are known. */
+	planned?(total: number): void;
+	/** One bucket ended; `timed` is false for results known from the bound list, without work. */
+	settled?(result: BucketResult, timed: boolean): void;
+};
+
 /** What a sync did, besides the per-bucket results. */
 export type SyncReport = {
 	results: BucketResult[];
@@ -58,20 +66,35 @@ Every target ends as one result, in input order.
 export async function bindTargets(
 	client: Client,
 	targets: readonly Target[],
-	options: {concurrency: number; dryRun: boolean; force: boolean; budget?: TimeBudget; skipStatusFor?: ReadonlySet<string>},
+	options: {
+		concurrency: number;
+		dryRun: boolean;
+		force: boolean;
+		budget?: TimeBudget;
+		skipStatusFor?: ReadonlySet<string>;
+		/** Called as each target ends, in completion order. */
+		onSettled?: (result: BucketResult) => void;
+	},
 ): Promise<BucketResult[]> {
+	const settled = (result: BucketResult) => {
+		options.onSettled?.(result);
+		return result;
+	};
+
 	return mapWithConcurrency(
 		targets,
 		options.concurrency,
 		async (target) =>
-			interrupted(
-				await client.ensureBound(target.bucket, target.region, {
-					dryRun: options.dryRun,
-					// Known unbound from a fresh list: bind straight away (one request, not two).
-					force: options.force || (options.skipStatusFor?.has(target.bucket) ?? false),
-				}),
+			settled(
+				interrupted(
+					await client.ensureBound(target.bucket, target.region, {
+						dryRun: options.dryRun,
+						// Known unbound from a fresh list: bind straight away (one request, not two).
+						force: options.force || (options.skipStatusFor?.has(target.bucket) ?? false),
+					}),
+				),
 			),
-		{canStart: canStart(options.budget), onNotStarted: skippedForTime},
+		{canStart: canStart(options.budget), onNotStarted: (target) => settled(skippedForTime(target))},
 	);
 }
 
@@ -79,7 +102,7 @@ export async function bindTargets(
 Batch rebinding: list the account's buckets, keep those in scope, list what is bound, bind the rest.
 A bucket that fails does not stop the others. Throws only when the bucket list itself cannot be read.
 */
-export async function syncAccount(client: Client, options: SyncOptions, log: Logger, budget?: TimeBudget): Promise<SyncReport> {
+export async function syncAccount(client: Client, options: SyncOptions, log: Logger, budget?: TimeBudget, observer: SyncObserver = {}): Promise<SyncReport> {
 	const all = await client.listBuckets();
 	const included = compileGlobs(options.include);
 	const excludedName = compileGlobs(options.exclude);
@@ -125,12 +148,18 @@ export async function syncAccount(client: Client, options: SyncOptions, log: Log
 		}
 	}
 
+	observer.planned?.(targets.length);
+	for (const result of known) {
+		observer.settled?.(result, false);
+	}
+
 	const bound = await bindTargets(client, toBind, {
 		concurrency: options.concurrency,
 		dryRun: options.dryRun,
 		force: options.force,
 		budget,
 		skipStatusFor: trustedRegions ? new Set(toBind.filter((target) => trustedRegions!(target.region)).map((target) => target.bucket)) : undefined,
+		onSettled: (result) => observer.settled?.(result, true),
 	});
 	const byBucket = new Map([...known, ...bound].map((result) => [result.bucket, result]));
 	return {
