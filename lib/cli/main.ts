@@ -16,6 +16,7 @@ import {mapWithConcurrency} from '../utils/pool.js';
 import {withDemoCredentials} from './demo.js';
 import {createPrinter, processIo, type CliIo, type Printer} from './output.js';
 import {createProgress, NO_PROGRESS, type Progress} from './progress.js';
+import {waitForSignal} from './signals.js';
 import {runStart} from './start.js';
 import {COMMAND_HELP, overview} from './usage.js';
 
@@ -332,9 +333,10 @@ const serve: Command = async ({args, runEnv, print}) => {
 	const {values} = parse(args, {port: {type: 'string'}, host: {type: 'string'}});
 	const port = integerOption(values.port, 'port', 9001, 0, 65_535);
 	preflight(runEnv);
+	const stopped = waitForSignal();
 	const server = await serveFunction({port, host: values.host as string | undefined, env: runEnv, write: (line) => print.line(line)});
 	print.line(`main_handler served as a function URL at ${server.url}`);
-	await waitForSignal();
+	await stopped;
 	await server.close();
 	return 0;
 };
@@ -444,17 +446,4 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
 		print.errorLine(`cos-ci-binder ${command}: ${isBinderError(error) ? `${error.code}: ` : ''}${(error as Error).message}`);
 		return 1;
 	}
-}
-
-export function waitForSignal(): Promise<void> {
-	return new Promise((resolve) => {
-		const done = () => {
-			process.off('SIGINT', done);
-			process.off('SIGTERM', done);
-			resolve();
-		};
-
-		process.once('SIGINT', done);
-		process.once('SIGTERM', done);
-	});
 }

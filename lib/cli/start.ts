@@ -7,6 +7,7 @@ import {handle, type HandlerHttpReply, type InvocationResult} from '../function/
 import {serveFunction} from '../function/local-server.js';
 import {isLoopbackEndpoint} from './demo.js';
 import type {Printer} from './output.js';
+import {waitForSignal} from './signals.js';
 
 // Demo buckets the embedded emulator starts with: some bound, some not, in three regions.
 const DEMO_BUCKETS = [
@@ -250,6 +251,8 @@ export async function runStart(argv: string[], env: NodeJS.ProcessEnv, deps: Sta
 		return threw > 0 || failed > 0 ? 1 : 0;
 	}
 
+	// Listening from now on: a Ctrl-C during the first tick still closes everything cleanly.
+	const stopped = waitForSignal();
 	let server;
 	try {
 		server = await serveFunction({port: functionPort, env: runEnv, write: print.line});
@@ -299,8 +302,7 @@ export async function runStart(argv: string[], env: NodeJS.ProcessEnv, deps: Sta
 	}
 
 	const timer = setInterval(() => track(tick()), timerSeconds * 1000);
-	const {waitForSignal} = await import('./main.js');
-	await waitForSignal();
+	await stopped;
 	clearInterval(timer);
 	await Promise.all(pending);
 	await server.close();
