@@ -2,6 +2,16 @@
 // The `cos-ci-binder` executable: parse argv, run, exit with the command's code.
 import {main} from './main.js';
 
+// A reader that went away (`cos-ci-binder list | head -1`) is not a reason to crash mid-bind: the
+// work finishes, the rest of the output has nowhere to go.
+for (const stream of [process.stdout, process.stderr]) {
+	stream.on('error', (error: NodeJS.ErrnoException) => {
+		if (error.code !== 'EPIPE') {
+			throw error;
+		}
+	});
+}
+
 const code = await main(process.argv.slice(2));
 
 /** Resolves once everything written so far has been handed to the OS (or the stream is gone). */

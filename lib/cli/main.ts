@@ -341,8 +341,11 @@ const serve: Command = async ({args, runEnv, print}) => {
 	return 0;
 };
 
-const emulator: Command = async ({args, print}) => {
+const emulator: Command = async ({args, env, io}) => {
 	const {runEmulatorCli} = await import('../emulator/cli.js');
+	// Its banner shows the public demo keys on purpose: scrub only the user's own secrets, not the demo
+	// keys that a loopback BINDER_ENDPOINT adds to the run environment.
+	const print = createPrinter(io, secretsOf(env));
 	try {
 		await runEmulatorCli(args, {write: (text) => print.stdout(text)});
 	} catch (error) {
