@@ -1,8 +1,13 @@
 import {randomBytes} from 'node:crypto';
 import {parseArgs} from 'node:util';
+import {credentialsFromEnv} from '../client/credentials.js';
 import {DEMO_CREDENTIALS, startEmulator, type Emulator} from '../emulator/index.js';
-import {handle} from '../function/main-handler.js';
+import {loadConfig} from '../function/config.js';
+import {handle, type HandlerHttpReply, type InvocationResult} from '../function/main-handler.js';
 import {serveFunction} from '../function/local-server.js';
+import {isLoopbackEndpoint} from './demo.js';
+import type {Printer} from './output.js';
+import {waitForSignal} from './signals.js';
 
 // Demo buckets the embedded emulator starts with: some bound, some not, in three regions.
 const DEMO_BUCKETS = [
@@ -14,6 +19,8 @@ const DEMO_BUCKETS = [
 ];
 
 const TIME_LIMIT_MS = 300_000;
+// Buckets named in the dry-run report; the logs have every one.
+const LISTED_BUCKETS = 20;
 
 function context(kind: string, counter: number) {
 	const deadline = Date.now() + TIME_LIMIT_MS;
@@ -41,18 +48,101 @@ export function putBucketEvent(bucket: string, region: string, appId: string, re
 	};
 }
 
+/** Who the runner talks to: its own emulator, or the account of the keys in the environment. */
+export type StartTarget = {kind: 'embedded'} | {kind: 'account'; real: boolean; endpoint: string | undefined};
+
+/**
+Keys set (either spelling, as the client reads them) → that account: a real Tencent Cloud account
+unless `BINDER_ENDPOINT` is a loopback URL (an emulator run separately). No keys and no endpoint → the
+embedded emulator.
+*/
+export function startTarget(env: NodeJS.ProcessEnv): StartTarget {
+	const keysSet = ['TENCENTCLOUD_SECRETID', 'TENCENTCLOUD_SECRET_ID', 'TENCENTCLOUD_SECRETKEY', 'TENCENTCLOUD_SECRET_KEY'].some((name) => env[name]?.trim());
+	const endpoint = env.BINDER_ENDPOINT || undefined;
+	if (!keysSet && endpoint === undefined) {
+		return {kind: 'embedded'};
+	}
+
+	return {kind: 'account', real: endpoint === undefined || !isLoopbackEndpoint(endpoint), endpoint};
+}
+
+/** What the first lines say about the account, before anything is sent. */
+export function describeTarget(target: Extract<StartTarget, {kind: 'account'}>, dryRun: boolean): string[] {
+	return [
+		target.real
+			? `Talking to a REAL Tencent Cloud account${target.endpoint ? ` through ${target.endpoint}` : ''}, with the keys in TENCENTCLOUD_SECRETID/SECRETKEY.`
+			: `Talking to the account at ${target.endpoint}, with the keys in TENCENTCLOUD_SECRETID/SECRETKEY.`,
+		dryRun
+			? '  DRY RUN: nothing is bound. The timer reports what it would bind. To bind for real: npm start -- --apply'
+			: '  --apply: unbound buckets in scope WILL be bound.',
+	];
+}
+
+/** One paragraph on what a timer tick did or would do. */
+export function describeTick(result: InvocationResult | undefined, dryRun: boolean): string {
+	if (result === undefined) {
+		return 'The timer tick failed: see the logs above.';
+	}
+
+	if (result.error) {
+		return `The timer tick could not run: ${result.error.code}: ${result.error.message}`;
+	}
+
+	const pick = (outcome: string) => result.results.filter((item) => item.outcome === outcome);
+	const named = (items: typeof result.results) =>
+		items
+			.slice(0, LISTED_BUCKETS)
+			.map((item) => `    ${item.bucket} (${item.region})`)
+			.concat(items.length > LISTED_BUCKETS ? [`    … and ${items.length - LISTED_BUCKETS} more (see the logs above)`] : []);
+	const {summary} = result;
+	const lines = [`Timer tick: ${summary.total} bucket(s) in scope, ${summary['already-bound']} already bound, ${summary.failed} failed.`];
+	if (dryRun) {
+		const wouldBind = pick('would-bind');
+		lines.push(wouldBind.length === 0 ? '  Nothing to bind.' : `  Would bind ${wouldBind.length} bucket(s) (nothing was bound; --apply binds them):`, ...named(wouldBind));
+	} else {
+		const bound = pick('bound');
+		lines.push(`  Bound ${bound.length} bucket(s)${bound.length > 0 ? ':' : '.'}`, ...named(bound));
+	}
+
+	const failed = pick('failed');
+	if (failed.length > 0) {
+		lines.push('  Failed:', ...failed.slice(0, LISTED_BUCKETS).map((item) => `    ${item.bucket} (${item.region}): ${item.code}: ${item.message ?? ''}`));
+	}
+
+	return lines.join('\n');
+}
+
+const isInvocation = (value: InvocationResult | HandlerHttpReply | undefined): value is InvocationResult => value !== undefined && !('statusCode' in value);
+
+export type StartDeps = {
+	/** Where everything goes (scrubbed by the caller's secrets; the generated HTTP token is shown on purpose). */
+	print: Printer;
+	usageError: (message: string) => Error;
+};
+
 /**
 `npm start`: the function and, without Tencent credentials, the embedded emulator, wired together.
 Creating a bucket in the emulator delivers a CloudAudit PutBucket event to the function (as
 EventBridge would); a timer tick runs batch rebinding; the HTTP API is served on localhost.
-With `--once` it runs one tick and one bucket creation, prints the results and exits.
+With `--once` it runs one tick (and one bucket creation on the emulator), prints the results and exits.
+
+With keys in the environment it talks to that account instead, and binds nothing unless `--apply`
+is given: a newcomer with keys exported in the shell must not bind a production account by trying
+the demo.
 */
-export async function runStart(argv: string[], env: NodeJS.ProcessEnv, usageError: (message: string) => Error): Promise<number> {
+export async function runStart(argv: string[], env: NodeJS.ProcessEnv, deps: StartDeps): Promise<number> {
+	const {print, usageError} = deps;
 	let values;
 	try {
 		({values} = parseArgs({
 			args: argv,
-			options: {once: {type: 'boolean', default: false}, port: {type: 'string'}, 'emulator-port': {type: 'string'}, 'timer-seconds': {type: 'string'}},
+			options: {
+				once: {type: 'boolean', default: false},
+				apply: {type: 'boolean', default: false},
+				port: {type: 'string'},
+				'emulator-port': {type: 'string'},
+				'timer-seconds': {type: 'string'},
+			},
 			strict: true,
 		}));
 	} catch (error) {
@@ -74,14 +164,24 @@ export async function runStart(argv: string[], env: NodeJS.ProcessEnv, usageErro
 		throw usageError('--timer-seconds must be a whole number ≥ 1');
 	}
 
-	// Every option is checked before anything starts: a server left running would keep the process alive.
+	// Every option, the keys and the settings are checked before anything starts: a server left
+	// running would keep the process alive, and a request sent would be one too many.
 	const functionPort = port('port', 9001);
 	const emulatorPort = port('emulator-port', 0);
-
-	const hasKeys = Boolean(env.TENCENTCLOUD_SECRETID ?? env.TENCENTCLOUD_SECRET_ID);
+	const target = startTarget(env);
 	const runEnv: NodeJS.ProcessEnv = {...env};
+	if (target.kind === 'account') {
+		credentialsFromEnv(env);
+		if (!values.apply) {
+			runEnv.BINDER_DRY_RUN = 'true';
+		}
+	}
+
+	const config = loadConfig(target.kind === 'embedded' ? {...runEnv, BINDER_ENDPOINT: 'http://127.0.0.1:9000'} : runEnv);
+	const dryRun = config.dryRun;
+
 	let emulator: Emulator | undefined;
-	if (!hasKeys && !env.BINDER_ENDPOINT) {
+	if (target.kind === 'embedded') {
 		emulator = await startEmulator({port: emulatorPort});
 		for (const demo of DEMO_BUCKETS) {
 			emulator.createBucket(`${demo.name}-1250000000`, demo.region, {bound: demo.bound});
@@ -94,8 +194,8 @@ export async function runStart(argv: string[], env: NodeJS.ProcessEnv, usageErro
 			TENCENTCLOUD_APPID: '1250000000',
 			TENCENTCLOUD_REGION: runEnv.TENCENTCLOUD_REGION ?? 'ap-guangzhou',
 		});
-	} else if (!hasKeys) {
-		throw usageError('BINDER_ENDPOINT is set but TENCENTCLOUD_SECRETID/SECRETKEY are not');
+	} else {
+		print.line(describeTarget(target, dryRun).join('\n'));
 	}
 
 	const generatedToken = runEnv.BINDER_HTTP_TOKEN ? undefined : randomBytes(18).toString('base64url');
@@ -103,13 +203,20 @@ export async function runStart(argv: string[], env: NodeJS.ProcessEnv, usageErro
 		runEnv.BINDER_HTTP_TOKEN = generatedToken;
 	}
 
-	const write = (line: string) => process.stdout.write(`${line}\n`);
 	let counter = 0;
+	let threw = 0;
+	let failed = 0;
 	const invoke = async (event: unknown, kind: string) => {
 		try {
-			return await handle(event, context(kind, ++counter), {env: runEnv, write});
+			const result = await handle(event, context(kind, ++counter), {env: runEnv, write: print.line});
+			if (isInvocation(result)) {
+				failed += result.summary.failed;
+			}
+
+			return result;
 		} catch (error) {
-			write(JSON.stringify({level: 'error', message: `handler threw: ${(error as Error).message}`}));
+			threw++;
+			print.line(JSON.stringify({level: 'error', message: `handler threw: ${(error as Error).message}`}));
 			return undefined;
 		}
 	};
@@ -123,21 +230,32 @@ export async function runStart(argv: string[], env: NodeJS.ProcessEnv, usageErro
 	emulator?.on('bucket-created', (created) => {
 		track(invoke(putBucketEvent(created.bucket, created.region, created.appId, created.requestId), 'eventbridge'));
 	});
-	const tick = () => invoke({Type: 'Timer', TriggerName: 'local-timer', Time: new Date().toISOString(), Message: ''}, 'timer');
+	const tick = async () => {
+		const result = await invoke({Type: 'Timer', TriggerName: 'local-timer', Time: new Date().toISOString(), Message: ''}, 'timer');
+		return isInvocation(result) ? result : undefined;
+	};
 
 	if (values.once) {
-		await tick();
-		emulator?.createBucket('fresh-1250000000', 'ap-guangzhou');
-		await Promise.all(pending);
-		const state = emulator?.buckets().map((bucket) => `${bucket.bucket} (${bucket.region}): CI ${bucket.ci}`);
-		process.stdout.write(`\nEmulator state after one timer tick and one bucket creation:\n  ${state?.join('\n  ') ?? '(real account: see the logs above)'}\n`);
-		await emulator?.close();
-		return 0;
+		const result = await tick();
+		if (emulator) {
+			emulator.createBucket('fresh-1250000000', 'ap-guangzhou');
+			await Promise.all(pending);
+			const state = emulator.buckets().map((bucket) => `${bucket.bucket} (${bucket.region}): CI ${bucket.ci}`);
+			print.line(`\nEmulator state after one timer tick and one bucket creation:\n  ${state.join('\n  ')}`);
+			await emulator.close();
+		} else {
+			print.line(`\n${describeTick(result, dryRun)}`);
+		}
+
+		// The platform would retry a throwing invocation; here it is the run's failure.
+		return threw > 0 || failed > 0 ? 1 : 0;
 	}
 
+	// Listening from now on: a Ctrl-C during the first tick still closes everything cleanly.
+	const stopped = waitForSignal();
 	let server;
 	try {
-		server = await serveFunction({port: functionPort, env: runEnv, write});
+		server = await serveFunction({port: functionPort, env: runEnv, write: print.line});
 	} catch (error) {
 		// Port taken, most likely: say so, and do not leave the emulator holding the process open.
 		await emulator?.close();
@@ -145,11 +263,14 @@ export async function runStart(argv: string[], env: NodeJS.ProcessEnv, usageErro
 	}
 
 	const tokenShown = generatedToken ?? '<your BINDER_HTTP_TOKEN>';
-	process.stdout.write(
+	const auth = `-H 'authorization: Bearer ${tokenShown}'`;
+	print.stdout(
 		[
 			'',
 			'cos-ci-binder is running.',
-			emulator ? `  Emulator (Tencent CI/COS stand-in): ${emulator.url}  — demo account APPID 1250000000` : '  Against Tencent Cloud with your credentials.',
+			emulator
+				? `  Emulator (Tencent CI/COS stand-in): ${emulator.url}  — demo account APPID 1250000000`
+				: `  Against ${target.kind === 'account' && target.real ? 'your REAL Tencent Cloud account' : `the account at ${runEnv.BINDER_ENDPOINT}`}${dryRun ? ', DRY RUN (npm start -- --apply binds)' : ', binding for real (--apply)'}.`,
 			`  Function URL (main_handler):        ${server.url}`,
 			`  HTTP token for this run:            ${tokenShown}`,
 			`  Timer: batch rebinding every ${timerSeconds} s (one tick now).`,
@@ -160,21 +281,28 @@ export async function runStart(argv: string[], env: NodeJS.ProcessEnv, usageErro
 						'  # create a bucket: EventBridge delivers PutBucket to the function, which binds it',
 						`  curl -s -X POST ${emulator.url}/_emulator/buckets -H 'content-type: application/json' -d '{"bucket":"newbucket-1250000000","region":"ap-guangzhou"}'`,
 						`  curl -s ${emulator.url}/_emulator/state`,
+						'  # call the HTTP API (the first timer tick has bound the demo buckets already: expect already-bound)',
+						`  curl -s -X POST ${server.url}/bind ${auth} -H 'content-type: application/json' -d '{"buckets":["videos-1250000000"],"region":"ap-guangzhou"}'`,
+						`  curl -s '${server.url}/status?bucket=videos-1250000000&region=ap-guangzhou' ${auth}`,
 					]
-				: []),
-			'  # call the HTTP API (the first timer tick has bound the demo buckets already: expect already-bound)',
-			`  curl -s -X POST ${server.url}/bind -H 'authorization: Bearer ${tokenShown}' -H 'content-type: application/json' -d '{"buckets":["videos-1250000000"],"region":"ap-guangzhou"}'`,
-			`  curl -s '${server.url}/status?bucket=videos-1250000000&region=ap-guangzhou' -H 'authorization: Bearer ${tokenShown}'`,
-			`  curl -s -X POST ${server.url}/sync -H 'authorization: Bearer ${tokenShown}' -H 'content-type: application/json' -d '{"dryRun":true}'`,
+				: [
+						'  # the HTTP API, with one of your buckets (<name>-<appid>) and its region',
+						`  curl -s '${server.url}/status?bucket=<name>-<appid>&region=<region>' ${auth}`,
+						...(dryRun ? ['  # this run is a dry run: /bind and /sync report would-bind unless a request sends "dryRun": false'] : []),
+					]),
+			`  curl -s -X POST ${server.url}/sync ${auth} -H 'content-type: application/json' -d '{"dryRun":true}'`,
 			'',
 			'Ctrl-C stops.',
 			'',
 		].join('\n'),
 	);
-	await tick();
+	const first = await tick();
+	if (!emulator) {
+		print.line(describeTick(first, dryRun));
+	}
+
 	const timer = setInterval(() => track(tick()), timerSeconds * 1000);
-	const {waitForSignal} = await import('./main.js');
-	await waitForSignal();
+	await stopped;
 	clearInterval(timer);
 	await Promise.all(pending);
 	await server.close();

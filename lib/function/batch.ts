@@ -34,6 +34,14 @@ export type SyncOptions = {
 	listRegion: string;
 };
 
+/** Told how a sync goes, as it goes (the CLI's progress line). */
+export type SyncObserver = {
+	/** The buckets in scope are known. */
+	planned?(total: number): void;
+	/** One bucket ended; `timed` is false for results known from the bound list, without work. */
+	settled?(result: BucketResult, timed: boolean): void;
+};
+
 /** What a sync did, besides the per-bucket results. */
 export type SyncReport = {
 	results: BucketResult[];
@@ -69,9 +77,22 @@ Every target ends as one result, in input order.
 export async function bindTargets(
 	client: Client,
 	targets: readonly Target[],
-	options: {concurrency: number; dryRun: boolean; force: boolean; budget?: TimeBudget; skipStatusFor?: ReadonlySet<string>},
+	options: {
+		concurrency: number;
+		dryRun: boolean;
+		force: boolean;
+		budget?: TimeBudget;
+		skipStatusFor?: ReadonlySet<string>;
+		/** Called as each target ends, in completion order. */
+		onSettled?: (result: BucketResult) => void;
+	},
 ): Promise<BucketResult[]> {
 	const deadline = options.budget?.signal;
+	const settled = (result: BucketResult) => {
+		options.onSettled?.(result);
+		return result;
+	};
+
 	return mapWithConcurrency(
 		targets,
 		options.concurrency,
@@ -81,9 +102,9 @@ export async function bindTargets(
 				// Known unbound from a fresh list: bind straight away (one request, not two).
 				force: options.force || (options.skipStatusFor?.has(target.bucket) ?? false),
 			});
-			return interrupted(deadline ? await untilAborted(work, deadline).catch(() => cutOff(target)) : await work);
+			return settled(interrupted(deadline ? await untilAborted(work, deadline).catch(() => cutOff(target)) : await work));
 		},
-		{canStart: canStart(options.budget), onNotStarted: skippedForTime},
+		{canStart: canStart(options.budget), onNotStarted: (target) => settled(skippedForTime(target))},
 	);
 }
 
@@ -91,7 +112,7 @@ export async function bindTargets(
 Batch rebinding: list the account's buckets, keep those in scope, list what is bound, bind the rest.
 A bucket that fails does not stop the others. Throws only when the bucket list itself cannot be read.
 */
-export async function syncAccount(client: Client, options: SyncOptions, log: Logger, budget?: TimeBudget): Promise<SyncReport> {
+export async function syncAccount(client: Client, options: SyncOptions, log: Logger, budget?: TimeBudget, observer: SyncObserver = {}): Promise<SyncReport> {
 	// The listings end at the deadline whatever the network does; the binds have their own guard, per bucket.
 	const listing = <T>(work: Promise<T>) => (budget?.signal ? untilAborted(work, budget.signal) : work);
 	const all = await listing(client.listBuckets());
@@ -139,12 +160,18 @@ export async function syncAccount(client: Client, options: SyncOptions, log: Log
 		}
 	}
 
+	observer.planned?.(targets.length);
+	for (const result of known) {
+		observer.settled?.(result, false);
+	}
+
 	const bound = await bindTargets(client, toBind, {
 		concurrency: options.concurrency,
 		dryRun: options.dryRun,
 		force: options.force,
 		budget,
 		skipStatusFor: trustedRegions ? new Set(toBind.filter((target) => trustedRegions!(target.region)).map((target) => target.bucket)) : undefined,
+		onSettled: (result) => observer.settled?.(result, true),
 	});
 	const byBucket = new Map([...known, ...bound].map((result) => [result.bucket, result]));
 	return {
