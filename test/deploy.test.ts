@@ -368,6 +368,7 @@ test('info: function state, triggers, URL and rule', async () => {
 	const run = await sls(service, ['info']);
 	expectOk(run);
 	assert.match(run.stdout, new RegExp(`binder: ${FUNCTION} \\(Active, Nodejs18\\.15, 128 MB, 300 s`));
+	assert.match(run.stdout, new RegExp(`deploy record: zip sha256 [0-9a-f]{12}…, CodeSha256 [0-9a-f]{12}…, triggers http/url, timer/sweep, rules ap-guangzhou/${RULE}`));
 	assert.match(run.stdout, /timer sweep: cron 0 0 \*\/6 \* \* \* \* \(enabled\)/);
 	assert.match(run.stdout, /http url: https:\/\/\S+ \(enabled\)/);
 	assert.match(run.stdout, new RegExp(`eventbridge ${RULE} on eb-\\w+: enabled, targets qcs::scf:ap-guangzhou:uin/${fake.uin}:namespace/default/function/${FUNCTION}/\\$LATEST`));

@@ -19,6 +19,7 @@ const {buildPlan, ConfigError} = require('./plan.cjs');
 const {TencentApi, TencentDeployError, resolveCredentials} = require('./api.cjs');
 const {CLOUD_BUS_REGION} = require('./constants.cjs');
 const {deployService, removeService, realWait} = require('./converge.cjs');
+const {recordFromFunction} = require('./record.cjs');
 const scf = require('./scf.cjs');
 const eventbridge = require('./eventbridge.cjs');
 
@@ -213,6 +214,12 @@ class TencentProvider {
 				continue;
 			}
 			lines.push(`  ${fn.key}: ${fn.name} (${detail.Status}, ${detail.Runtime}, ${detail.MemorySize} MB, ${detail.Timeout} s, modified ${detail.ModTime ?? '?'})`);
+			const {record, error} = recordFromFunction(detail);
+			lines.push(
+				record
+					? `    deploy record: zip sha256 ${record.zipSha256.slice(0, 12)}…, CodeSha256 ${record.codeSha256 ? `${record.codeSha256.slice(0, 12)}…` : 'not reported'}, triggers ${record.triggers.join(', ') || 'none'}, rules ${record.rules.map((rule) => `${rule.region}/${rule.name}`).join(', ') || 'none'}`
+					: `    deploy record: ${error === 'absent' ? 'none (not deployed by this plugin yet)' : `unreadable (${error})`}`,
+			);
 			const triggers = await scf.listTriggers(api, fn);
 			for (const trigger of triggers) {
 				const normalized = scf.normalizeListed(trigger);
