@@ -19,6 +19,7 @@ type Plan = {
 	entry: string;
 	functions: Array<{
 		name: string;
+		description: string;
 		memorySize: number;
 		timeout: number;
 		role: string;
@@ -36,11 +37,21 @@ const scf = require('../deploy/serverless-tencent/scf.cjs') as {
 	normalizeListed: (trigger: Record<string, unknown>) => Record<string, unknown>;
 	normalizeDesired: (trigger: Record<string, unknown>) => Record<string, unknown>;
 	functionUrl: (triggers: Array<Record<string, unknown>>) => string | undefined;
-	configDifferences: (detail: Record<string, unknown>, fn: Record<string, unknown>) => string[];
+	configDifferences: (detail: Record<string, unknown>, fn: Record<string, unknown>, environment?: Record<string, string>) => string[];
+	environmentRequest: (environment: Record<string, string>) => {Variables: Array<{Key: string; Value: string}>};
+	checkRequestSize: (action: string, params: Record<string, unknown>, zip: Buffer) => void;
+};
+type DeployRecord = {v: number; by: string; zipSha256: string; codeSha256: string | null; triggers: string[]; rules: Array<{region: string; name: string}>};
+const records = require('../deploy/serverless-tencent/record.cjs') as {
+	RECORD_VARIABLE: string;
+	createRecord: (input: {zipSha256: string; codeSha256?: string | null; triggers?: string[]; rules?: Array<{region: string; name: string}>}) => DeployRecord;
+	encodeRecord: (record: Partial<DeployRecord>) => string;
+	decodeRecord: (text: unknown) => {record?: DeployRecord; error?: string};
+	recordFromFunction: (detail: unknown) => {record?: DeployRecord; error?: string};
 };
 const api = require('../deploy/serverless-tencent/api.cjs') as {
 	resolveCredentials: (env: Record<string, string | undefined>) => {secretId: string; secretKey: string; token?: string; source: string};
-	resolveEndpoint: (service: string, env: Record<string, string | undefined>) => {endpoint: string; protocol: string};
+	resolveEndpoint: (service: string, region: string, env: Record<string, string | undefined>) => {endpoint: string; protocol: string; connectTo?: {host: string; port: number}};
 	TencentApi: new (options: {region: string; credentials: {secretId: string; secretKey: string; token?: string}; env?: Record<string, string>}) => {
 		wrap: (service: string, action: string, error: unknown) => Error & {code?: string};
 		call: (service: string, action: string, params?: unknown) => Promise<unknown>;
@@ -155,9 +166,67 @@ test('buildPlan: defaults, dropped empty environment, events in order', () => {
 });
 
 test('buildPlan: --region and --stage win over the file', () => {
-	const plan = buildPlan(baseService(), {region: 'ap-shanghai', stage: 'prod'});
+	const service = baseService();
+	service.functions.binder.events.pop(); // the EventBridge event needs ap-guangzhou (next test)
+	const plan = buildPlan(service, {region: 'ap-shanghai', stage: 'prod'});
 	assert.is(plan.region, 'ap-shanghai');
 	assert.is(plan.functions[0]!.name, 'cos-ci-binder-prod-binder');
+});
+
+test('buildPlan: the EventBridge event only in ap-guangzhou, where CloudAudit events arrive', () => {
+	assert.is(buildPlan(baseService(), {region: 'ap-guangzhou'}).functions[0]!.rules.length, 1);
+	for (const region of ['ap-shanghai', 'ap-singapore', 'ap-shanghai-fsi']) {
+		assert.throws(
+			() => buildPlan(baseService(), {region}),
+			(error: Error) => /events\[2\]\.eventbridge: CloudAudit events \(COS PutBucket\) arrive only on the cloud-service event bus in ap-guangzhou/.test(error.message) && error.message.includes(`a function in ${region}`),
+			region,
+		);
+	}
+});
+
+test('buildPlan: regions are those CreateTrigger supports; ap-mumbai and na-toronto are refused with the source', () => {
+	const service = baseService();
+	service.functions.binder.events.pop();
+	for (const region of ['ap-bangkok', 'ap-shanghai-fsi', 'sa-saopaulo', 'na-siliconvalley']) assert.is(buildPlan(service, {region}).region, region);
+	for (const region of ['ap-mumbai', 'na-toronto', 'ap-beijing-1']) {
+		assert.throws(() => buildPlan(service, {region}), new RegExp(`provider\\.region: "${region}" is not a region where SCF's CreateTrigger works \\(www\\.tencentcloud\\.com/document/api/583/18589`), region);
+	}
+});
+
+test('buildPlan: cron fields are range-checked (583/9708): hour 24, day 0, year 1969, step 0 and junk are refused', () => {
+	const cronOf = (cron: string) => {
+		const service = baseService();
+		service.functions.binder.events[0] = {timer: {name: 'sweep', cron}};
+		return () => buildPlan(service);
+	};
+	for (const ok of ['0 0 */6 * * * *', '*/5 * * * * * *', '0 15 10 * * MON-FRI *', '0 0 10,14,16 * * * *', '0 1/10 9-17 1 JAN,dec * 2099', '59 59 23 31 12 6 1970']) {
+		assert.not.throws(cronOf(ok), ok);
+	}
+	assert.throws(cronOf('0 0 24 * * * *'), /timer\.cron: cron field 3 \(hour, 0-23\): 24 is outside 0-23 \(583\/9708\)/);
+	assert.throws(cronOf('0 0 0 0 * * *'), /cron field 4 \(day, 1-31\): 0 is outside 1-31/);
+	assert.throws(cronOf('0 0 0 1 * * 1969'), /cron field 7 \(year, 1970-2099\): 1969 is outside/);
+	assert.throws(cronOf('0 */0 * * * * *'), /cron field 2 \(minute, 0-59\): step 0 must be at least 1/);
+	assert.throws(cronOf('0 0 0 * * FUNDAY *'), /cron field 6 \(weekday, 0-6 or MON-SUN\): "FUNDAY" is not a number or one of MON/);
+	assert.throws(cronOf('0 0 0 * 13 * *'), /cron field 5 \(month, 1-12 or JAN-DEC\): 13 is outside 1-12/);
+});
+
+test('buildPlan: a description with a newline is refused (UpdateFunctionConfiguration takes none), Chinese and periods pass', () => {
+	const service = baseService() as any;
+	service.provider.description = '绑定新存储桶. Binds buckets, always.';
+	assert.is(buildPlan(service).functions[0]!.description, '绑定新存储桶. Binds buckets, always.');
+	service.provider.description = 'line one.\nline two.';
+	assert.throws(() => buildPlan(service), /description: .*no newlines, which UpdateFunctionConfiguration refuses/);
+});
+
+test('buildPlan: the environment and the deploy record must fit SCF\'s 4 KB; the record\'s name is reserved', () => {
+	const service = baseService() as any;
+	service.provider.environment.BIG = 'x'.repeat(3600);
+	assert.not.throws(() => buildPlan(service));
+	service.provider.environment.BIG = 'x'.repeat(3900);
+	assert.throws(() => buildPlan(service), /environment: \d+ bytes of names and values plus \d+ for the deploy record \(SERVERLESS_DEPLOY_RECORD\) exceed SCF's 4096/);
+	delete service.provider.environment.BIG;
+	service.provider.environment.SERVERLESS_DEPLOY_RECORD = '{}';
+	assert.throws(() => buildPlan(service), /environment\.SERVERLESS_DEPLOY_RECORD: reserved for the deploy record/);
 });
 
 test('buildPlan: a 5-field cron fails naming the 7 fields', () => {
@@ -189,7 +258,7 @@ test('buildPlan: every problem at once — role, region, memory, timeout, reserv
 		const message = (error as Error).message;
 		for (const expected of [
 			/provider\.role: required/,
-			/unknown SCF region "mars-north-1"/,
+			/provider\.region: "mars-north-1" is not a region where SCF's CreateTrigger works/,
 			/memorySize: must be 64 or a multiple of 128/,
 			/timeout: must be a whole number of seconds from 1 to 900/,
 			/TENCENTCLOUD_SECRETKEY: names starting TENCENTCLOUD_ are reserved/,
@@ -246,6 +315,71 @@ test('configDifferences: SCF-reserved variables are ignored, a role is compared 
 	assert.equal(scf.configDifferences({...detail, Timeout: 3, Environment: {Variables: []}}, fn), ['timeout', 'environment']);
 });
 
+// --- deploy record ---------------------------------------------------------------------------------
+
+const SHA = 'ab'.repeat(32);
+
+test('deploy record: canonical (order-independent), round-trips, keeps a CodeSha256 verbatim in hex or base64', () => {
+	const a = records.encodeRecord({zipSha256: SHA, codeSha256: null, triggers: ['timer/sweep', 'http/url'], rules: [{region: 'ap-guangzhou', name: 'b-rule'}, {region: 'ap-guangzhou', name: 'a-rule'}]});
+	const b = records.encodeRecord({zipSha256: SHA, codeSha256: null, triggers: ['http/url', 'timer/sweep', 'http/url'], rules: [{region: 'ap-guangzhou', name: 'a-rule'}, {region: 'ap-guangzhou', name: 'b-rule'}]});
+	assert.is(a, b);
+	assert.is(a, '{"v":1,"by":"serverless-tencent","zipSha256":"' + SHA + '","codeSha256":null,"triggers":["http/url","timer/sweep"],"rules":[{"region":"ap-guangzhou","name":"a-rule"},{"region":"ap-guangzhou","name":"b-rule"}]}');
+	assert.equal(records.decodeRecord(a).record, JSON.parse(a));
+	const base64 = Buffer.from(SHA, 'hex').toString('base64');
+	assert.is(records.decodeRecord(records.encodeRecord({zipSha256: SHA, codeSha256: base64})).record!.codeSha256, base64);
+	assert.is(records.createRecord({zipSha256: SHA, codeSha256: 'not a hash'}).codeSha256, null, 'an unrecognisable CodeSha256 is not kept');
+	const detail = {Environment: {Variables: [{Key: 'A', Value: '1'}, {Key: records.RECORD_VARIABLE, Value: a}]}};
+	assert.equal(records.recordFromFunction(detail).record!.triggers, ['http/url', 'timer/sweep']);
+	assert.equal(records.recordFromFunction({Environment: {Variables: []}}), {error: 'absent'});
+});
+
+test('deploy record: outside input, so every malformed value is an error naming the problem, never a throw', () => {
+	const valid = JSON.parse(records.encodeRecord({zipSha256: SHA, triggers: ['timer/sweep'], rules: [{region: 'ap-guangzhou', name: 'my-rule'}]})) as Record<string, unknown>;
+	const cases: Array<[unknown, RegExp]> = [
+		[undefined, /absent/],
+		['', /absent/],
+		['{', /not JSON/],
+		['[]', /not an object/],
+		['null', /not an object/],
+		[JSON.stringify({...valid, v: 2}), /unknown version 2/],
+		[JSON.stringify({...valid, by: 'terraform'}), /written by "terraform"/],
+		[JSON.stringify({...valid, zipSha256: 'AB'.repeat(32)}), /zipSha256/],
+		[JSON.stringify({...valid, codeSha256: 42}), /codeSha256/],
+		[JSON.stringify({...valid, triggers: ['timer']}), /triggers/],
+		[JSON.stringify({...valid, triggers: 'timer/sweep'}), /triggers/],
+		[JSON.stringify({...valid, rules: [{region: 'x', name: 'my-rule'}]}), /rules/],
+		[JSON.stringify({...valid, rules: [{region: 'ap-guangzhou'}]}), /rules/],
+	];
+	for (const [text, expected] of cases) {
+		const {record, error} = records.decodeRecord(text);
+		assert.is(record, undefined, String(text));
+		assert.match(error!, expected, String(text));
+	}
+});
+
+test('configDifferences: the deploy record is compared as one more variable, named on its own', () => {
+	const fn = {memorySize: 128, timeout: 300, description: 'd', role: 'R', environment: {A: '1'}};
+	const record = records.encodeRecord({zipSha256: SHA});
+	const detail = {MemorySize: 128, Timeout: 300, Description: 'd', Role: 'R', Environment: {Variables: [{Key: 'A', Value: '1'}, {Key: records.RECORD_VARIABLE, Value: record}]}};
+	assert.equal(scf.configDifferences(detail, fn, {A: '1', [records.RECORD_VARIABLE]: record}), []);
+	assert.equal(scf.configDifferences(detail, fn, {A: '1', [records.RECORD_VARIABLE]: records.encodeRecord({zipSha256: 'cd'.repeat(32)})}), ['deploy record']);
+	assert.equal(scf.configDifferences(detail, fn, {A: '2', [records.RECORD_VARIABLE]: record}), ['environment']);
+});
+
+test('environmentRequest: sorted pairs, never an empty pair, never over 4 KB', () => {
+	assert.equal(scf.environmentRequest({B: '2', A: '1'}), {Variables: [{Key: 'A', Value: '1'}, {Key: 'B', Value: '2'}]});
+	assert.throws(() => scf.environmentRequest({}), /internal: an environment without the deploy record/);
+	assert.throws(() => scf.environmentRequest({A: ''}), /internal/);
+	assert.throws(() => scf.environmentRequest({A: 'x'.repeat(4096)}), /4097 bytes of names and values; SCF accepts at most 4096/);
+});
+
+test('checkRequestSize: the JSON body, zip as base64 included, is compared with 10,000,000 bytes', () => {
+	const params = (bytes: number) => ({FunctionName: 'f', Code: {ZipFile: 'A'.repeat(bytes)}});
+	const overhead = Buffer.byteLength(JSON.stringify(params(0)));
+	assert.not.throws(() => scf.checkRequestSize('UpdateFunctionCode', params(10_000_000 - overhead), Buffer.alloc(1)));
+	assert.throws(() => scf.checkRequestSize('UpdateFunctionCode', params(10_000_001 - overhead), Buffer.alloc(7)), /The code package is 7 bytes \(\d+ as base64\), which makes the UpdateFunctionCode request 10000001 bytes/);
+});
+
 // --- credentials, endpoint, errors -------------------------------------------------------------------
 
 test('credentials: both environment spellings; a half-set pair is an error naming the variables', () => {
@@ -266,12 +400,16 @@ test('credentials: the SDK profile file, [default] or TENCENTCLOUD_PROFILE', () 
 	assert.throws(() => api.resolveCredentials({TENCENTCLOUD_CREDENTIALS_FILE: file, TENCENTCLOUD_PROFILE: 'missing'}), /no secret_id and secret_key under \[missing\]/);
 });
 
-test('endpoint: default per service; override as host:port or URL; anything else refused', () => {
-	assert.equal(api.resolveEndpoint('scf', {}), {endpoint: 'scf.tencentcloudapi.com', protocol: 'https://'});
-	assert.equal(api.resolveEndpoint('eb', {TENCENTCLOUD_API_ENDPOINT: 'http://127.0.0.1:9000'}), {endpoint: '127.0.0.1:9000', protocol: 'http://'});
-	assert.equal(api.resolveEndpoint('eb', {TENCENTCLOUD_API_ENDPOINT: 'proxy.example:8443'}), {endpoint: 'proxy.example:8443', protocol: 'https://'});
-	assert.throws(() => api.resolveEndpoint('scf', {TENCENTCLOUD_API_ENDPOINT: 'http://127.0.0.1:9000/path'}), /TENCENTCLOUD_API_ENDPOINT/);
-	assert.throws(() => api.resolveEndpoint('scf', {TENCENTCLOUD_API_ENDPOINT: 'ftp://x'}), /TENCENTCLOUD_API_ENDPOINT/);
+test('endpoint: each product\'s own host, the finance regions\' own; connect-to keeps the host; anything else refused', () => {
+	assert.equal(api.resolveEndpoint('scf', 'ap-guangzhou', {}), {endpoint: 'scf.tencentcloudapi.com', protocol: 'https://'});
+	assert.equal(api.resolveEndpoint('eb', 'ap-guangzhou', {}), {endpoint: 'eb.tencentcloudapi.com', protocol: 'https://'});
+	assert.equal(api.resolveEndpoint('scf', 'ap-shanghai-fsi', {}), {endpoint: 'scf.ap-shanghai-fsi.tencentcloudapi.com', protocol: 'https://'});
+	assert.equal(api.resolveEndpoint('scf', 'ap-shenzhen-fsi', {}), {endpoint: 'scf.ap-shenzhen-fsi.tencentcloudapi.com', protocol: 'https://'});
+	assert.equal(api.resolveEndpoint('eb', 'ap-guangzhou', {TENCENTCLOUD_API_CONNECT_TO: 'http://127.0.0.1:9000'}), {endpoint: 'eb.tencentcloudapi.com', protocol: 'http://', connectTo: {host: '127.0.0.1', port: 9000}});
+	for (const bad of ['http://127.0.0.1:9000/path', 'ftp://x:1', 'https://127.0.0.1:9000', 'http://127.0.0.1', 'proxy.example:8443']) {
+		assert.throws(() => api.resolveEndpoint('scf', 'ap-guangzhou', {TENCENTCLOUD_API_CONNECT_TO: bad}), /TENCENTCLOUD_API_CONNECT_TO/, bad);
+	}
+	assert.throws(() => api.resolveEndpoint('scf', 'ap-guangzhou', {TENCENTCLOUD_API_ENDPOINT: 'http://127.0.0.1:9000'}), /TENCENTCLOUD_API_ENDPOINT is no longer read.*TENCENTCLOUD_API_CONNECT_TO/);
 });
 
 test('API errors name service, action, code and request id, and never carry the key or token', () => {
@@ -289,7 +427,7 @@ test('API: a network error on a read is retried, then reported (loopback port wi
 	const {port} = server.address() as {port: number};
 	await new Promise<void>((resolve) => server.close(() => resolve()));
 	let sleeps = 0;
-	const client = new api.TencentApi({region: 'ap-guangzhou', credentials: {secretId: 'AKIDx', secretKey: 'k'}, env: {TENCENTCLOUD_API_ENDPOINT: `http://127.0.0.1:${port}`}}) as any;
+	const client = new api.TencentApi({region: 'ap-guangzhou', credentials: {secretId: 'AKIDx', secretKey: 'k'}, env: {TENCENTCLOUD_API_CONNECT_TO: `http://127.0.0.1:${port}`}}) as any;
 	client.sleep = async () => {
 		sleeps++;
 	};
@@ -325,11 +463,17 @@ test('CAM: the execution role gets exactly bind + status + list, and unbind only
 
 test('CAM: the deployer policy covers every action the plugin calls', () => {
 	const allowed = new Set(actionsOf('cam-deployer-policy.json').map((action) => action.replace(/^name\//, '')));
-	const source = ['scf.cjs', 'eventbridge.cjs', 'index.cjs'].map((file) => fs.readFileSync(new URL(`../deploy/serverless-tencent/${file}`, import.meta.url), 'utf8')).join('\n');
+	const folder = new URL('../deploy/serverless-tencent/', import.meta.url);
+	const source = fs
+		.readdirSync(folder)
+		.filter((file) => file.endsWith('.cjs'))
+		.map((file) => fs.readFileSync(new URL(file, folder), 'utf8'))
+		.join('\n');
 	const called = new Set<string>();
 	for (const match of source.matchAll(/call\('(scf|eb|sts)', '([A-Za-z]+)'/g)) called.add(`${match[1]}:${match[2]}`);
 	for (const match of source.matchAll(/listAll\(api, '([A-Za-z]+)'/g)) called.add(`eb:${match[1]}`);
 	assert.ok(called.size >= 15, `found ${called.size} actions`);
+	assert.ok(called.has('sts:GetCallerIdentity') && called.has('scf:GetFunctionAddress'), 'converge.cjs and scf.cjs are scanned');
 	for (const action of called) assert.ok(allowed.has(action), `${action} is missing from cam-deployer-policy.json`);
 });
 

@@ -2,8 +2,11 @@
 // Tencent Cloud API 3.0 access for the deploy: credentials, endpoint override, one SDK client per
 // service, and errors that say which call failed and why without ever carrying a key.
 const fs = require('node:fs');
+const http = require('node:http');
+const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
+const {apiHost} = require('./constants.cjs');
 
 /** Errors the plugin shows as they are (the plugin wraps them in serverless' own error class). */
 class TencentDeployError extends Error {
@@ -76,22 +79,43 @@ function parseIni(text) {
 }
 
 /**
-`TENCENTCLOUD_API_ENDPOINT` sends every call to one host instead of `<service>.tencentcloudapi.com`: for
-tests against a local fake (`http://127.0.0.1:PORT`) or a proxy. Without a scheme, https is used.
+Where a call goes. The host is always the product's own (`scf.tencentcloudapi.com`, or
+`scf.ap-shanghai-fsi.tencentcloudapi.com` in a finance region): the SDK names the credential scope after the
+host's first label, and the API requires that to be the product ("service 为产品名，必须与调用的产品域名一致":
+signature v3, tencentyun/intlcloud-documents, API/API 3.0/计算/无服务器云函数/调用方式/接口鉴权 v3.md).
+
+`TENCENTCLOUD_API_CONNECT_TO=http://127.0.0.1:PORT` keeps that host (in `Host`, in the signature) but opens
+the connection to the given address over plain HTTP, like `curl --connect-to`: for tests against a local
+fake, which can then check host and scope exactly as the real API would.
 */
-function resolveEndpoint(service, env = process.env) {
-	const raw = env.TENCENTCLOUD_API_ENDPOINT;
-	if (!raw) return {endpoint: `${service}.tencentcloudapi.com`, protocol: 'https://'};
+function resolveEndpoint(service, region, env = process.env) {
+	const endpoint = apiHost(service, region);
+	const raw = env.TENCENTCLOUD_API_CONNECT_TO;
+	if (env.TENCENTCLOUD_API_ENDPOINT) {
+		throw new TencentDeployError('TENCENTCLOUD_API_ENDPOINT is no longer read: it sent every product to one host, which signs with the wrong service; use TENCENTCLOUD_API_CONNECT_TO=http://HOST:PORT', {code: 'InvalidEndpoint'});
+	}
+	if (!raw) return {endpoint, protocol: 'https://'};
 	let url;
 	try {
-		url = new URL(/^[a-z]+:\/\//i.test(raw) ? raw : `https://${raw}`);
+		url = new URL(raw);
 	} catch {
-		throw new TencentDeployError(`TENCENTCLOUD_API_ENDPOINT: not a host or URL: ${JSON.stringify(raw)}`, {code: 'InvalidEndpoint'});
+		throw new TencentDeployError(`TENCENTCLOUD_API_CONNECT_TO: not a URL: ${JSON.stringify(raw)}`, {code: 'InvalidEndpoint'});
 	}
-	if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.pathname !== '/' || url.search || url.username) {
-		throw new TencentDeployError(`TENCENTCLOUD_API_ENDPOINT: expected host[:port] or http(s)://host[:port], got ${JSON.stringify(raw)}`, {code: 'InvalidEndpoint'});
+	if (url.protocol !== 'http:' || !url.port || url.pathname !== '/' || url.search || url.username || url.password) {
+		throw new TencentDeployError(`TENCENTCLOUD_API_CONNECT_TO: expected http://HOST:PORT, got ${JSON.stringify(raw)}`, {code: 'InvalidEndpoint'});
 	}
-	return {endpoint: url.host, protocol: `${url.protocol}//`};
+	return {endpoint, protocol: 'http://', connectTo: {host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port)}};
+}
+
+/** An http.Agent that connects every request to one address, whatever the URL's host says. */
+function connectToAgent({host, port}) {
+	class ConnectToAgent extends http.Agent {
+		// http.Agent uses a returned socket as it is (and ignores the callback then).
+		createConnection() {
+			return net.connect({host, port});
+		}
+	}
+	return new ConnectToAgent({keepAlive: true});
 }
 
 // Throttling and server-side hiccups are worth another try; nothing else is.
@@ -116,17 +140,36 @@ class TencentApi {
 		this.secrets = [credentials.secretKey, credentials.token].filter((value) => typeof value === 'string' && value.length >= 4);
 	}
 
+	/** The same account and settings in another region (EventBridge's cloud bus lives in one region only). */
+	forRegion(region) {
+		if (region === this.region) return this;
+		this.siblings ??= new Map();
+		let sibling = this.siblings.get(region);
+		if (!sibling) {
+			sibling = new TencentApi({region, credentials: this.credentials, env: this.env, onCall: this.onCall, sleep: this.sleep});
+			this.siblings.set(region, sibling);
+		}
+		return sibling;
+	}
+
+	/** Close kept-alive sockets of the connect-to agent, so the process can exit. */
+	close() {
+		this.agent?.destroy();
+		for (const sibling of this.siblings?.values() ?? []) sibling.close();
+	}
+
 	client(service) {
 		let client = this.clients.get(service);
 		if (!client) {
 			const spec = SERVICES[service];
 			if (!spec) throw new TencentDeployError(`internal: unknown service ${service}`);
 			const Client = spec.load();
-			const {endpoint, protocol} = resolveEndpoint(service, this.env);
+			const {endpoint, protocol, connectTo} = resolveEndpoint(service, this.region, this.env);
+			if (connectTo) this.agent ??= connectToAgent(connectTo);
 			client = new Client({
 				credential: {secretId: this.credentials.secretId, secretKey: this.credentials.secretKey, token: this.credentials.token},
 				region: this.region,
-				profile: {httpProfile: {endpoint, protocol, reqTimeout: 60}},
+				profile: {httpProfile: {endpoint, protocol, reqTimeout: 60, ...(connectTo ? {agent: this.agent} : {})}},
 			});
 			this.clients.set(service, client);
 		}
@@ -138,7 +181,7 @@ class TencentApi {
 		if (typeof client[action] !== 'function') throw new TencentDeployError(`internal: the SDK's ${service} client has no action ${action}`);
 		const mutating = !/^(Get|List|Describe)/.test(action);
 		for (let attempt = 1; ; attempt++) {
-			this.onCall({service, action, attempt});
+			this.onCall({service, action, attempt, region: this.region});
 			try {
 				return await client[action](params);
 			} catch (error) {

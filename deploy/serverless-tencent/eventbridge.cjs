@@ -1,18 +1,28 @@
 'use strict';
 // EventBridge: a rule on the cloud-service event bus that matches COS bucket creation (CloudAudit
-// PutBucket), with the function as its one target. Rules this plugin creates carry a marker description,
-// so a rule dropped from serverless.yml is found and deleted on the next deploy, and `remove` finds them all.
+// PutBucket), with the function as its one target. That bus exists in ap-guangzhou only, so every call here
+// goes through an API client of that region (constants.CLOUD_BUS_REGION); the planner refuses the event path
+// for functions elsewhere. Rules this plugin creates carry a marker description naming the function and its
+// region, so a rule dropped from serverless.yml is found and deleted on the next deploy, and `remove` finds
+// them all, without touching a rule another deployment of the same name in another region made.
 const c = require('./constants.cjs');
 const {TencentDeployError} = require('./api.cjs');
 const {canonicalJson} = require('./plan.cjs');
 
 const PAGE = 100;
 
-/** CreateRule descriptions allow letters, digits and common punctuation, up to 200 characters. */
-const marker = (fn) => `Managed by serverless for SCF function ${fn.name} in namespace ${fn.namespace}.`;
+/** CreateRule descriptions: "数字、中英文及常用标点符号，不超过200个字符" (CreateRuleRequest.Description). */
+const marker = (fn) => `Managed by serverless for SCF function ${fn.name} in namespace ${fn.namespace}, ${fn.region}.`;
 
-/** The target resource: `qcs::scf:<region>:uin/<uin>:namespace/<ns>/function/<name>/$LATEST` (CreateTarget docs). */
-const resourceDescription = (region, uin, fn) => `qcs::scf:${region}:uin/${uin}:namespace/${fn.namespace}/function/${fn.name}/${c.QUALIFIER}`;
+/**
+The target resource, `qcs::scf:<region>:uin/<uin>:namespace/<ns>/function/<name>/$LATEST` (TargetDescription.
+ResourceDescription in eb_models.d.ts). `uin` is the account owner's (GetCallerIdentity AccountId), also when a
+sub-account deploys: resources belong to the main account.
+*/
+const resourceDescription = (uin, fn) => `qcs::scf:${fn.region}:uin/${uin}:namespace/${fn.namespace}/function/${fn.name}/${c.QUALIFIER}`;
+
+/** A function outside the cloud bus's region can have no rule of ours (the planner refuses them), so nothing there is looked up. */
+const outsideBusRegion = (fn) => fn.rules.length === 0 && fn.region !== c.CLOUD_BUS_REGION;
 
 async function listAll(api, action, params, field) {
 	const items = [];
@@ -25,9 +35,10 @@ async function listAll(api, action, params, field) {
 }
 
 /**
-The region's cloud-service event bus, where CloudAudit events arrive. ListEventBuses is filtered by
-`Type: Cloud` (SDK model: "Cloud: 云服务事件集"); the one named `default` is preferred because that is the
-bus EventBridge creates on activation. Returns undefined when there is none (EventBridge never activated).
+The cloud-service event bus, where CloudAudit events arrive (call with an API client of CLOUD_BUS_REGION).
+ListEventBuses is filtered by `Type: Cloud` (SDK model: "Cloud: 云服务事件集"); the one named `default` is
+preferred because that is the bus EventBridge creates on activation. Returns undefined when there is none
+(EventBridge never activated).
 */
 async function findCloudBus(api) {
 	const buses = await listAll(api, 'ListEventBuses', {Filters: [{Name: 'Type', Values: [c.CLOUD_BUS_TYPE]}]}, 'EventBuses');
@@ -37,7 +48,7 @@ async function findCloudBus(api) {
 
 function noBusError(region) {
 	return new TencentDeployError(
-		`EventBridge has no cloud-service event bus in ${region}: activate EventBridge once in the console (it creates the bus and its service role), or set eventBusId on the eventbridge event`,
+		`EventBridge has no cloud-service event bus in ${region}: activate EventBridge once in the console with the main account (it creates the bus in ${c.CLOUD_BUS_REGION} and the EB_QCSRole service role), then enable CloudAudit on that bus (README, "Deploy to SCF")`,
 		{code: 'NoCloudEventBus'},
 	);
 }
@@ -65,6 +76,7 @@ has to be compared or created. Returns the changes made.
 */
 async function convergeRules(api, fn, {getUin, log, context}) {
 	const changes = [];
+	if (outsideBusRegion(fn)) return changes;
 	const busIds = new Map();
 	for (const rule of fn.rules) busIds.set(rule, await busFor(api, rule, context));
 
@@ -108,7 +120,7 @@ async function convergeRules(api, fn, {getUin, log, context}) {
 				}
 			}
 
-			const resource = resourceDescription(api.region, await getUin(), fn);
+			const resource = resourceDescription(await getUin(), fn);
 			const targets = found ? await listAll(api, 'ListTargets', {EventBusId: busId, RuleId: ruleId}, 'Targets') : [];
 			const keep = targets.find((target) => target.Type === 'scf' && target.TargetDescription?.ResourceDescription === resource);
 			for (const target of targets) {
@@ -136,6 +148,7 @@ async function convergeRules(api, fn, {getUin, log, context}) {
 /** Delete the function's rules (configured by name, or carrying its marker) with their targets. */
 async function removeRules(api, fn, {log, context}) {
 	const changes = [];
+	if (outsideBusRegion(fn)) return changes;
 	const buses = new Set();
 	for (const rule of fn.rules) {
 		if (rule.eventBusId) buses.add(rule.eventBusId);
@@ -157,6 +170,7 @@ async function removeRules(api, fn, {log, context}) {
 /** For `info`: the function's rules with their targets. */
 async function describeRules(api, fn, {context}) {
 	const described = [];
+	if (outsideBusRegion(fn)) return described;
 	const defaultBus = await busFor(api, undefined, context);
 	const buses = new Set([defaultBus, ...fn.rules.map((rule) => rule.eventBusId)].filter(Boolean));
 	for (const busId of buses) {

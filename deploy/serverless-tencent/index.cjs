@@ -1,9 +1,11 @@
 'use strict';
 // A Serverless Framework v3 provider plugin for Tencent Cloud SCF, kept in this repository: serverless v3
-// refuses Tencent's component CLI and the old `serverless-tencent-scf` plugin is dead (see
-// shared/reference/deploy.md). It registers the `tencent` provider, a closed config schema, and hooks:
+// refuses Tencent's component CLI ("Serverless Framework CLI no longer supports Serverless Tencent CLI",
+// serverless/serverless bin/serverless.js; "Remove support for Serverless Tencent CLI", serverless#11658),
+// so the provider is a local plugin (`plugins: [./deploy/serverless-tencent]` in serverless.yml).
+// It registers the `tencent` provider, a closed config schema, and hooks:
 //   package → bundle + zip (deploy/bundle.mjs) into .serverless/<service>.zip
-//   deploy  → create/update the function, converge timer/http triggers and EventBridge rules
+//   deploy  → create/update the function, converge timer/http triggers and EventBridge rules (converge.cjs)
 //   remove  → delete rules, triggers, function
 //   info    → function state, triggers, URL, rules
 //   invoke local → run the bundled handler on an event file
@@ -15,6 +17,9 @@ const {pathToFileURL} = require('node:url');
 const {defineSchema} = require('./schema.cjs');
 const {buildPlan, ConfigError} = require('./plan.cjs');
 const {TencentApi, TencentDeployError, resolveCredentials} = require('./api.cjs');
+const {CLOUD_BUS_REGION} = require('./constants.cjs');
+const {deployService, removeService, realWait} = require('./converge.cjs');
+const {recordFromFunction} = require('./record.cjs');
 const scf = require('./scf.cjs');
 const eventbridge = require('./eventbridge.cjs');
 
@@ -128,29 +133,18 @@ class TencentProvider {
 
 	api(plan) {
 		this.credentials ??= resolveCredentials();
-		return new TencentApi({region: plan.region, credentials: this.credentials, onCall: ({service, action, attempt}) => this.log(`${service}:${action}${attempt > 1 ? ` (attempt ${attempt})` : ''}`, 'info')});
+		return new TencentApi({
+			region: plan.region,
+			credentials: this.credentials,
+			onCall: ({service, action, attempt, region}) => this.log(`${service}:${action}${region === plan.region ? '' : ` (${region})`}${attempt > 1 ? ` (attempt ${attempt})` : ''}`, 'info'),
+		});
 	}
 
 	waitOptions() {
 		const positive = (value, fallback) => (Number.isFinite(Number(value)) && Number(value) > 0 ? Number(value) : fallback);
 		const intervalMs = positive(process.env.SERVERLESS_TENCENT_POLL_MS, DEFAULT_POLL_MS);
 		const timeoutMs = positive(process.env.SERVERLESS_TENCENT_WAIT_SECONDS, DEFAULT_WAIT_SECONDS) * 1000;
-		return {intervalMs, timeoutMs, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms))};
-	}
-
-	uinResolver(api, plan) {
-		let pending;
-		return () => {
-			pending ??= plan.uin
-				? Promise.resolve(plan.uin)
-				: api.call('sts', 'GetCallerIdentity', {}).then((identity) => {
-						// AccountId is the owner (main account) UIN even when a sub-account's key deploys.
-						const uin = String(identity?.AccountId ?? '');
-						if (!/^[0-9]+$/.test(uin)) throw new TencentDeployError('sts GetCallerIdentity returned no AccountId; set provider.uin to the account UIN');
-						return uin;
-					});
-			return pending;
-		};
+		return realWait({intervalMs, timeoutMs});
 	}
 
 	async deploy() {
@@ -164,37 +158,37 @@ class TencentProvider {
 			throw new TencentDeployError(`No code package at ${path.relative(this.serviceDir, artifact) || artifact}: run \`serverless package\` first, or deploy without --package`);
 		}
 		const api = this.api(plan);
-		const wait = this.waitOptions();
-		const getUin = this.uinResolver(api, plan);
-		const context = {};
 		const log = (message, level) => this.log(message, level);
-		const changes = [];
 		this.log(`Deploying ${plan.service} (${plan.stage}) to ${plan.region} with ${this.credentials.source} credentials`);
-		for (const fn of plan.functions) {
-			if (fn.omittedEnvironment.length > 0) this.log(`${fn.name}: not setting empty environment variables ${fn.omittedEnvironment.join(', ')} (SCF rejects empty values)`, 'info');
-			changes.push(...(await scf.deployFunction(api, fn, zip, {wait, log})));
-			changes.push(...(await scf.convergeTriggers(api, fn, {log})));
-			changes.push(...(await eventbridge.convergeRules(api, fn, {getUin, log, context})));
+		let changes;
+		try {
+			changes = await deployService({plan, zip, api, wait: this.waitOptions(), log});
+		} finally {
+			api.close();
 		}
 		if (changes.length === 0) this.log(`No changes: ${plan.service} in ${plan.region} is up to date`);
 		else this.logger.success?.(`Deployed ${plan.service} to ${plan.region}: ${changes.length} change${changes.length === 1 ? '' : 's'}`);
-		for (const fn of plan.functions) {
-			if (!fn.triggers.some((trigger) => trigger.type === 'http')) continue;
-			const url = scf.functionUrl(await scf.listTriggers(api, fn));
-			this.writeText(`${fn.key}: ${url ?? '(function URL not reported yet: see `serverless info`)'}`);
+		const urlApi = this.api(plan);
+		try {
+			for (const fn of plan.functions) {
+				if (!fn.triggers.some((trigger) => trigger.type === 'http')) continue;
+				const url = scf.functionUrl(await scf.listTriggers(urlApi, fn));
+				this.writeText(`${fn.key}: ${url ?? '(function URL not reported yet: see `serverless info`)'}`);
+			}
+		} finally {
+			urlApi.close();
 		}
 	}
 
 	async remove() {
 		const plan = this.plan();
 		const api = this.api(plan);
-		const wait = this.waitOptions();
-		const context = {};
 		const log = (message, level) => this.log(message, level);
-		const changes = [];
-		for (const fn of plan.functions) {
-			changes.push(...(await eventbridge.removeRules(api, fn, {log, context})));
-			changes.push(...(await scf.removeFunction(api, fn, {wait, log})));
+		let changes;
+		try {
+			changes = await removeService({plan, api, wait: this.waitOptions(), log});
+		} finally {
+			api.close();
 		}
 		if (changes.length === 0) this.log(`Nothing to remove: ${plan.service} is not deployed in ${plan.region}`);
 		else this.logger.success?.(`Removed ${plan.service} from ${plan.region}`);
@@ -203,6 +197,14 @@ class TencentProvider {
 	async info() {
 		const plan = this.plan();
 		const api = this.api(plan);
+		try {
+			await this.describe(plan, api);
+		} finally {
+			api.close();
+		}
+	}
+
+	async describe(plan, api) {
 		const context = {};
 		const lines = [`service: ${plan.service}`, `stage: ${plan.stage}`, `region: ${plan.region}`, `namespace: ${plan.namespace}`, 'functions:'];
 		for (const fn of plan.functions) {
@@ -212,6 +214,12 @@ class TencentProvider {
 				continue;
 			}
 			lines.push(`  ${fn.key}: ${fn.name} (${detail.Status}, ${detail.Runtime}, ${detail.MemorySize} MB, ${detail.Timeout} s, modified ${detail.ModTime ?? '?'})`);
+			const {record, error} = recordFromFunction(detail);
+			lines.push(
+				record
+					? `    deploy record: zip sha256 ${record.zipSha256.slice(0, 12)}…, CodeSha256 ${record.codeSha256 ? `${record.codeSha256.slice(0, 12)}…` : 'not reported'}, triggers ${record.triggers.join(', ') || 'none'}, rules ${record.rules.map((rule) => `${rule.region}/${rule.name}`).join(', ') || 'none'}`
+					: `    deploy record: ${error === 'absent' ? 'none (not deployed by this plugin yet)' : `unreadable (${error})`}`,
+			);
 			const triggers = await scf.listTriggers(api, fn);
 			for (const trigger of triggers) {
 				const normalized = scf.normalizeListed(trigger);
@@ -219,7 +227,7 @@ class TencentProvider {
 				lines.push(`    ${trigger.Type} ${trigger.TriggerName}: ${what} (${normalized.enabled ? 'enabled' : 'disabled'})`);
 			}
 			try {
-				for (const rule of await eventbridge.describeRules(api, fn, {context})) {
+				for (const rule of await eventbridge.describeRules(api.forRegion(CLOUD_BUS_REGION), fn, {context})) {
 					lines.push(`    eventbridge ${rule.name} on ${rule.busId}: ${rule.enabled ? 'enabled' : 'disabled'}, targets ${rule.targets.join(', ') || 'none'}`);
 				}
 			} catch (error) {

@@ -3,6 +3,7 @@
 // already rejects most mistakes, but `configValidationMode` can be turned down to `warn` or `off`, so every
 // rule the deploy depends on is checked here again, with messages that name the field and the rule.
 const c = require('./constants.cjs');
+const {RECORD_VARIABLE, encodeRecord, triggerKey} = require('./record.cjs');
 
 /** SCF descriptions allow no `-`, so the service and stage names cannot go in a default. */
 const DEFAULT_DESCRIPTION = 'Deployed with serverless.';
@@ -43,15 +44,53 @@ function cronFields(cron) {
 	return String(cron).trim().split(/\s+/).filter(Boolean);
 }
 
+/** One value of a cron field: a number in range, or one of the field's names (JAN, MON, …). */
+function cronValueProblem(value, {min, max, names = []}) {
+	if (/^\d+$/.test(value)) {
+		const number = Number(value);
+		return number >= min && number <= max ? undefined : `${value} is outside ${min}-${max}`;
+	}
+	if (names.includes(value.toUpperCase())) return undefined;
+	return `${JSON.stringify(value)} is not a number${names.length > 0 ? ` or one of ${names.join(', ')}` : ''}`;
+}
+
+/** One cron field: `*`, `a`, `a-b`, each optionally `/step`, joined by commas. */
+function cronFieldProblem(text, range) {
+	for (const part of text.split(',')) {
+		const match = /^(\*|[^/*-]+(?:-[^/*-]+)?)(?:\/(\d+))?$/.exec(part);
+		if (!match) return `${JSON.stringify(part)} is not *, a value, a range a-b or a step x/n`;
+		const [, base, step] = match;
+		if (step !== undefined && Number(step) < 1) return `step ${step} must be at least 1`;
+		if (base === '*') continue;
+		for (const value of base.split('-')) {
+			const problem = cronValueProblem(value, range);
+			if (problem) return problem;
+		}
+	}
+	return undefined;
+}
+
 /**
-Check the seven-field rule. Returns a message, or undefined when fine.
-SCF's cron has a seconds field first and a year field last (583/9708); a Unix cron (5 fields) would be
-rejected upstream with a less helpful message, or worse, be read shifted by one field.
+Check a timer's cron. Returns a message, or undefined when fine. SCF's cron has a seconds field first and a
+year field last, each with its own range (583/9708); a Unix cron (5 fields) would be read shifted by one field,
+and an hour of 24 is refused upstream only after the function exists.
 */
 function checkCron(cron, field) {
 	const fields = cronFields(cron);
-	if (fields.length === c.CRON_FIELDS.length) return undefined;
-	return `${field}: a timer cron needs ${c.CRON_FIELDS.length} fields (${c.CRON_FIELDS.join(' ')}), got ${fields.length}: ${JSON.stringify(String(cron))}. Example: "0 0 */6 * * * *" runs every 6 hours.`;
+	if (fields.length !== c.CRON_FIELDS.length) {
+		return `${field}: a timer cron needs ${c.CRON_FIELDS.length} fields (${c.CRON_FIELDS.join(' ')}), got ${fields.length}: ${JSON.stringify(String(cron))}. Example: "0 0 */6 * * * *" runs every 6 hours.`;
+	}
+	for (const [index, name] of c.CRON_FIELDS.entries()) {
+		const range = c.CRON_RANGES[name];
+		const problem = cronFieldProblem(fields[index], range);
+		if (problem) return `${field}: cron field ${index + 1} (${name}, ${range.min}-${range.max}${range.names ? ` or ${range.names[0]}-${range.names.at(-1)}` : ''}): ${problem} (583/9708)`;
+	}
+	return undefined;
+}
+
+/** UTF-8 bytes of an environment as SCF counts it against its 4 KB: names and values. */
+function environmentBytes(environment) {
+	return Object.entries(environment).reduce((total, [name, value]) => total + Buffer.byteLength(name) + Buffer.byteLength(value), 0);
 }
 
 /**
@@ -69,7 +108,7 @@ function buildPlan(service, options = {}) {
 	const runtime = String(provider.runtime ?? c.DEFAULT_RUNTIME);
 
 	if (!c.SCF_REGIONS.includes(region)) {
-		problems.push(`provider.region: unknown SCF region ${JSON.stringify(region)} (known: ${c.SCF_REGIONS.join(', ')})`);
+		problems.push(`provider.region: ${JSON.stringify(region)} is not a region where SCF's CreateTrigger works (${c.SCF_REGIONS_SOURCE} lists: ${c.SCF_REGIONS.join(', ')})`);
 	}
 	if (!c.RUNTIMES.includes(runtime)) problems.push(`provider.runtime: must be one of ${c.RUNTIMES.join(', ')} (the bundle targets node18), got ${JSON.stringify(runtime)}`);
 	if (!c.NAMESPACE_NAME.test(namespace)) problems.push(`provider.namespace: invalid namespace ${JSON.stringify(namespace)}`);
@@ -100,7 +139,9 @@ function buildPlan(service, options = {}) {
 		const timeout = Number(raw.timeout ?? provider.timeout ?? c.DEFAULT_TIMEOUT);
 		if (!Number.isInteger(timeout) || timeout < c.MIN_TIMEOUT || timeout > c.MAX_TIMEOUT) problems.push(`${at}.timeout: must be a whole number of seconds from ${c.MIN_TIMEOUT} to ${c.MAX_TIMEOUT}, got ${JSON.stringify(raw.timeout ?? provider.timeout)}`);
 		const description = String(raw.description ?? provider.description ?? DEFAULT_DESCRIPTION);
-		if (!c.DESCRIPTION.test(description)) problems.push(`${at}.description: SCF allows up to 1000 letters, digits, spaces, commas, periods and newlines`);
+		if (!c.DESCRIPTION.test(description)) {
+			problems.push(`${at}.description: SCF allows up to 1000 letters, digits, spaces, commas and periods (Chinese too); no newlines, which UpdateFunctionConfiguration refuses`);
+		}
 
 		const {environment, omitted} = mergeEnvironment(provider.environment, raw.environment, at, problems);
 		const triggers = [];
@@ -119,6 +160,7 @@ function buildPlan(service, options = {}) {
 					argument: config.argument === undefined || config.argument === null ? '' : String(config.argument),
 				};
 				const cronProblem = checkCron(config.cron ?? '', `${eventAt}.timer.cron`);
+				if (Buffer.byteLength(trigger.argument) > 4096) problems.push(`${eventAt}.timer.argument: at most 4 KB (583/9708)`);
 				if (cronProblem) problems.push(cronProblem);
 				if (!c.TRIGGER_NAME.test(trigger.name)) problems.push(`${eventAt}.timer.name: invalid trigger name ${JSON.stringify(trigger.name)}`);
 				triggers.push(trigger);
@@ -145,6 +187,13 @@ function buildPlan(service, options = {}) {
 				if (ruleNames.has(rule.name)) problems.push(`${eventAt}.eventbridge.name: rule ${JSON.stringify(rule.name)} is defined twice`);
 				ruleNames.add(rule.name);
 				if (!rule.pattern || typeof rule.pattern !== 'object' || Array.isArray(rule.pattern)) problems.push(`${eventAt}.eventbridge.pattern: must be an object`);
+				if (region !== c.CLOUD_BUS_REGION) {
+					problems.push(
+						`${eventAt}.eventbridge: CloudAudit events (COS PutBucket) arrive only on the cloud-service event bus in ${c.CLOUD_BUS_REGION} ` +
+							`(EventBridge docs 1108/42284 and 1108/46246), and EventBridge documents no target in another region than its bus, so a rule cannot reach a function in ${region}. ` +
+							`Deploy to ${c.CLOUD_BUS_REGION} (the function binds buckets of every region from there), or remove this event and rely on the timer sweep.`,
+					);
+				}
 				rules.push(rule);
 			} else {
 				problems.push(`${eventAt}: unsupported event ${JSON.stringify(type)} (supported: timer, http, eventbridge)`);
@@ -158,9 +207,19 @@ function buildPlan(service, options = {}) {
 			}
 		});
 
+		const recordBytes = Buffer.byteLength(RECORD_VARIABLE) + Buffer.byteLength(
+			encodeRecord({zipSha256: '0'.repeat(64), codeSha256: '0'.repeat(64), triggers: triggers.map((trigger) => triggerKey(trigger.type, trigger.name)), rules: rules.map((rule) => ({region, name: rule.name}))}),
+		);
+		const userBytes = environmentBytes(environment);
+		if (userBytes + recordBytes > c.MAX_ENVIRONMENT_BYTES) {
+			problems.push(`${at}.environment: ${userBytes} bytes of names and values plus ${recordBytes} for the deploy record (${RECORD_VARIABLE}) exceed SCF's ${c.MAX_ENVIRONMENT_BYTES} (InvalidParameterValue.EnvironmentExceededLimit)`);
+		}
+		if (environment[RECORD_VARIABLE] !== undefined) problems.push(`${at}.environment.${RECORD_VARIABLE}: reserved for the deploy record this plugin writes`);
+
 		functions.push({
 			key,
 			name,
+			region,
 			namespace,
 			runtime,
 			handler: c.HANDLER,
@@ -220,4 +279,4 @@ function mergeEnvironment(providerEnvironment, functionEnvironment, at, problems
 	return {environment, omitted};
 }
 
-module.exports = {buildPlan, checkCron, cronFields, canonicalJson, ConfigError};
+module.exports = {buildPlan, checkCron, cronFields, canonicalJson, environmentBytes, ConfigError};

@@ -22,7 +22,8 @@ const description = {type: 'string', pattern: pattern(c.DESCRIPTION)};
 const provider = {
 	properties: {
 		runtime: {type: 'string', enum: [...c.RUNTIMES]},
-		region: {type: 'string', enum: [...c.SCF_REGIONS]},
+		// The region list is checked by the planner, whose message says where the list comes from.
+		region: {type: 'string', minLength: 1},
 		stage: {type: 'string', pattern: '^[a-zA-Z0-9-]+$'},
 		namespace: {type: 'string', pattern: pattern(c.NAMESPACE_NAME)},
 		memorySize,
@@ -74,8 +75,8 @@ const events = {
 		properties: {
 			name: {type: 'string', pattern: pattern(c.RULE_NAME)},
 			enabled: {type: 'boolean'},
-			pattern: {type: 'object', description: 'EventBridge event pattern; defaults to COS PutBucket CloudAudit events.'},
-			eventBusId: {type: 'string', pattern: '^eb-[A-Za-z0-9]+$', description: 'Defaults to the cloud-service event bus of the region.'},
+			pattern: {type: 'object', description: 'EventBridge event pattern; defaults to COS PutBucket CloudAudit events (ApiCall, ConsoleCall, MiniProgramCall).'},
+			eventBusId: {type: 'string', pattern: '^eb-[A-Za-z0-9]+$', description: `An event bus in ${c.CLOUD_BUS_REGION}; defaults to the cloud-service event bus there, where CloudAudit events arrive.`},
 		},
 		additionalProperties: false,
 	},
