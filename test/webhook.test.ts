@@ -19,8 +19,8 @@ import {
 	type WebhookOptions,
 } from '../lib/function/webhook/index.js';
 import {describeUrl} from '../lib/function/webhook/utils/describe-url.js';
-import {parseRetryAfter} from '../lib/function/webhook/utils/retry-after.js';
-import {truncateUtf8} from '../lib/function/webhook/utils/truncate-utf8.js';
+import {parseRetryAfter} from '../lib/utils/retry.js';
+import {truncateUtf8} from '../lib/utils/truncate-utf8.js';
 
 // Test secrets. Every one of them is searched for in every body received and every delivery returned.
 const STANDARD_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';

@@ -1,11 +1,10 @@
-import ky from 'ky';
 import {BinderError, isBinderError, type Operation} from '../errors/binder-error.js';
 import {getAuthorization} from '../signer/authorization.js';
-import {anySignal} from '../utils/any-signal.js';
-import {createTransport} from '../utils/http-transport.js';
+import {attemptSignal} from '../utils/any-signal.js';
+import {sendOnce} from '../utils/http-transport.js';
 import {BodyTooLargeError, readBody} from '../utils/read-body.js';
 import {redact} from '../utils/redact.js';
-import {untilAborted} from '../utils/until-aborted.js';
+import {backoffDelay, networkReason, parseRetryAfter, sleep} from '../utils/retry.js';
 import {child, childText, parseXml, XmlParseError} from '../utils/xml.js';
 import {resolveCredentials, type CredentialSource} from './credentials.js';
 import {resolveTarget, securityTokenHeader} from './endpoint.js';
@@ -70,26 +69,6 @@ export type ApiResponse = {
 };
 
 const MIN_CLOCK_CORRECTION_MS = 1000;
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-	return new Promise((resolve, reject) => {
-		if (signal?.aborted) {
-			reject(signal.reason);
-			return;
-		}
-
-		const timer = setTimeout(() => {
-			signal?.removeEventListener('abort', onAbort);
-			resolve();
-		}, ms);
-		const onAbort = () => {
-			clearTimeout(timer);
-			reject(signal?.reason);
-		};
-
-		signal?.addEventListener('abort', onAbort, {once: true});
-	});
-}
 
 type ServiceError = {code: string; message: string; requestId?: string};
 
@@ -221,12 +200,9 @@ export async function sendRequest(engine: EngineOptions, request: ApiRequest): P
 			throw error;
 		}
 
-		const ceiling = Math.min(engine.retry.maxDelayMs, engine.retry.baseDelayMs * 2 ** (attempt - 1));
-		const delayMs = Math.max(Math.floor(random() * ceiling), Math.min(retryAfterMs ?? 0, engine.retry.maxDelayMs));
+		const delayMs = Math.max(backoffDelay(attempt, engine.retry, random), Math.min(retryAfterMs ?? 0, engine.retry.maxDelayMs));
 		engine.onRetry?.({operation: request.operation, bucket: request.bucket, attempt, delayMs, error});
-		try {
-			await sleep(delayMs, engine.signal);
-		} catch {
+		if (!(await sleep(delayMs, engine.signal))) {
 			throw new BinderError(`${describe(request)}: aborted while waiting to retry after ${error.code}`, {
 				code: 'Aborted',
 				operation: request.operation,
@@ -243,15 +219,11 @@ type Exchange =
 	| {ok: false; error: BinderError; serverDate?: number; retryAfterMs?: number};
 
 async function exchange(engine: EngineOptions, request: ApiRequest, url: string, headers: Record<string, string>, secrets: ReadonlyArray<string | undefined>): Promise<Exchange> {
-	// One controller per attempt, covering headers *and* body: ky's own timeout stops at the headers.
-	const controller = new AbortController();
-	const timer = setTimeout(() => controller.abort(new Error('timeout')), engine.timeoutMs);
-	const linked = anySignal([controller.signal, engine.signal]);
+	const attempt = attemptSignal(engine.timeoutMs, engine.signal);
 	try {
-		return await exchangeWithin(engine, request, url, headers, linked.signal, () => controller.signal.aborted, [...secrets, headers.authorization]);
+		return await exchangeWithin(engine, request, url, headers, attempt.signal, attempt.timedOut, [...secrets, headers.authorization]);
 	} finally {
-		clearTimeout(timer);
-		linked.dispose();
+		attempt.dispose();
 	}
 }
 
@@ -268,21 +240,7 @@ async function exchangeWithin(
 	const label = describe(request);
 	let response: Response;
 	try {
-		// The transport obeys `signal` for the whole exchange (see createTransport for why not `fetch`);
-		// untilAborted also bounds a caller's own fetch that might not.
-		response = await untilAborted(
-			ky(url, {
-				method: request.method,
-				headers,
-				signal,
-				retry: 0, // Retries are ours: ky cannot correct the clock or classify service codes.
-				timeout: false,
-				throwHttpErrors: false,
-				redirect: 'manual',
-				fetch: engine.fetch ?? createTransport(signal),
-			}),
-			signal,
-		);
+		response = await sendOnce(url, {method: request.method, headers, signal, fetch: engine.fetch});
 	} catch (caught) {
 		if (engine.signal?.aborted) {
 			throw caught;
@@ -360,26 +318,6 @@ async function exchangeWithin(
 		serverDate: Number.isFinite(serverDate) ? serverDate : undefined,
 		retryAfterMs: parseRetryAfter(response.headers.get('retry-after')),
 	};
-}
-
-/** `Retry-After` in seconds or as an HTTP date, in milliseconds from now. */
-export function parseRetryAfter(value: string | null): number | undefined {
-	if (value === null || value.trim() === '') {
-		return undefined;
-	}
-
-	const seconds = Number(value);
-	const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(value) - Date.now();
-	return Number.isFinite(ms) && ms > 0 ? ms : undefined;
-}
-
-function networkReason(error: unknown): string {
-	const cause = (error as {cause?: {code?: unknown; message?: unknown}})?.cause;
-	if (typeof cause?.code === 'string') {
-		return cause.code;
-	}
-
-	return error instanceof Error ? error.message.slice(0, 200) : 'unknown';
 }
 
 /** Turn a 2xx body that is not what we expected into a clear error. */

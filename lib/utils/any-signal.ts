@@ -36,3 +36,22 @@ export function anySignal(signals: ReadonlyArray<AbortSignal | undefined>): {sig
 
 	return {signal: controller.signal, dispose};
 }
+
+/**
+The signal of one attempt: aborts after `timeoutMs` (covering headers *and* body, unlike ky's own
+timeout, which stops at the headers) or when `outer` does. `timedOut()` tells the two apart;
+`dispose()` clears the timer and our listener on `outer`.
+*/
+export function attemptSignal(timeoutMs: number, outer: AbortSignal | undefined): {signal: AbortSignal; timedOut: () => boolean; dispose: () => void} {
+	const timeout = new AbortController();
+	const timer = setTimeout(() => timeout.abort(new Error(`no complete answer within ${timeoutMs} ms`)), timeoutMs);
+	const linked = anySignal([timeout.signal, outer]);
+	return {
+		signal: linked.signal,
+		timedOut: () => timeout.signal.aborted,
+		dispose() {
+			clearTimeout(timer);
+			linked.dispose();
+		},
+	};
+}

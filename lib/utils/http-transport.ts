@@ -1,5 +1,41 @@
 import http from 'node:http';
 import https from 'node:https';
+import ky from 'ky';
+import {untilAborted} from './until-aborted.js';
+
+/** One HTTP exchange of {@link sendOnce}. */
+export type Exchange = {
+	method: 'GET' | 'PUT' | 'POST' | 'DELETE';
+	headers: Record<string, string>;
+	body?: string;
+	/** Obeyed for the whole exchange, headers and body (also by `readBody(…, signal)`). */
+	signal: AbortSignal;
+	/** Replaces {@link createTransport}; still bounded by `signal` through `untilAborted`. */
+	fetch?: typeof fetch;
+};
+
+/**
+Send one request through ky with the policies the client and the webhook share: retries and timeouts
+are the caller's (ky's timeout stops at the headers, and ky cannot classify service codes or robot
+answers), redirects are not followed, an HTTP error is an answer to read rather than an exception, and
+the abort signal ends the exchange whatever the network or an injected `fetch` does.
+*/
+export async function sendOnce(url: string, exchange: Exchange): Promise<Response> {
+	return untilAborted(
+		ky(url, {
+			method: exchange.method,
+			headers: exchange.headers,
+			...(exchange.body === undefined ? {} : {body: exchange.body}),
+			signal: exchange.signal,
+			retry: 0,
+			timeout: false,
+			throwHttpErrors: false,
+			redirect: 'manual',
+			fetch: exchange.fetch ?? createTransport(exchange.signal),
+		}),
+		exchange.signal,
+	);
+}
 
 /**
 A `fetch` for ky's `fetch` option, built on `node:http`/`node:https`, that obeys `signal` however long

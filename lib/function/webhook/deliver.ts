@@ -1,4 +1,3 @@
-import ky from 'ky';
 import {redact} from '../../utils/redact.js';
 import {InvalidConfigError, resolveConfig, type DeliveryConfig} from './config.js';
 import {dingtalkSignedUrl, feishuSign, readRobotAnswer, renderRobotMessage, ROBOT_RATE_LIMIT_CODES, type FeishuMessage} from './robots.js';
@@ -6,12 +5,11 @@ import {sanitizeReport} from './sanitize.js';
 import {buildStandardPayload, newWebhookId, signStandardWebhook} from './standard.js';
 import type {InvocationReport, WebhookDelivery, WebhookOptions} from './types.js';
 import {describeUrl} from './utils/describe-url.js';
-import {parseRetryAfter} from './utils/retry-after.js';
-import {truncateUtf8} from './utils/truncate-utf8.js';
+import {truncateUtf8} from '../../utils/truncate-utf8.js';
+import {backoffDelay, networkReason, parseRetryAfter, sleep} from '../../utils/retry.js';
 import {readBody} from '../../utils/read-body.js';
-import {anySignal} from '../../utils/any-signal.js';
-import {createTransport} from '../../utils/http-transport.js';
-import {untilAborted} from '../../utils/until-aborted.js';
+import {anySignal, attemptSignal} from '../../utils/any-signal.js';
+import {sendOnce} from '../../utils/http-transport.js';
 
 const USER_AGENT = 'cos-ci-binder';
 // Below this much budget an attempt cannot complete a TLS handshake, let alone an answer: don't start one.
@@ -143,43 +141,12 @@ function classify(config: DeliveryConfig, response: Response, body: string): Att
 	return {ok: false, code: 'HttpError', status, retry: isRetryableStatus(status), retryAfterMs, message: `${where}: HTTP ${status}${quote(body)}`};
 }
 
-function networkReason(error: unknown): string {
-	const cause = (error as {cause?: {code?: unknown; message?: unknown}})?.cause;
-	if (typeof cause?.code === 'string') {
-		return cause.code;
-	}
-
-	if (typeof cause?.message === 'string') {
-		return truncateUtf8(cause.message, MAX_QUOTED_BYTES);
-	}
-
-	return error instanceof Error ? truncateUtf8(error.message, MAX_QUOTED_BYTES) : 'unknown';
-}
-
 /** One HTTP exchange, bounded by `timeoutMs` and by `outer` (the budget and the caller's signal). */
 async function attempt(config: DeliveryConfig, outgoing: Outgoing, timeoutMs: number, outer: AbortSignal): Promise<Attempt> {
-	const controller = new AbortController();
-	const timer = setTimeout(() => controller.abort(new Error('attempt timeout')), timeoutMs);
-	const {signal, dispose} = anySignal([controller.signal, outer]);
+	const {signal, dispose} = attemptSignal(timeoutMs, outer);
 	try {
-		const exchange = async () => {
-			const response = await ky(outgoing.url, {
-				method: 'POST',
-				body: outgoing.body,
-				headers: outgoing.headers,
-				signal,
-				retry: 0, // Retries are ours: ky knows neither robot codes nor our budget.
-				timeout: false, // Ours covers the body too; ky's stops at the headers.
-				throwHttpErrors: false,
-				redirect: 'manual',
-				// Obeys `signal` through the body too, and closes the socket: a receiver that trickles its answer
-				// cannot keep the process alive (see createTransport).
-				fetch: config.fetch ?? createTransport(signal),
-			});
-			return classify(config, response, await readBody(response, MAX_ANSWER_BYTES, 'truncate', signal));
-		};
-
-		return await untilAborted(exchange(), signal);
+		const response = await sendOnce(outgoing.url, {method: 'POST', body: outgoing.body, headers: outgoing.headers, signal, fetch: config.fetch});
+		return classify(config, response, await readBody(response, MAX_ANSWER_BYTES, 'truncate', signal));
 	} catch (error) {
 		if (config.signal?.aborted) {
 			return {ok: false, code: 'Aborted', retry: false, message: `POST ${config.label}: aborted by the caller`};
@@ -189,31 +156,10 @@ async function attempt(config: DeliveryConfig, outgoing: Outgoing, timeoutMs: nu
 			return {ok: false, code: 'Timeout', retry: true, message: `POST ${config.label}: no complete answer within ${Math.round(timeoutMs)} ms`};
 		}
 
-		return {ok: false, code: 'NetworkError', retry: true, message: `POST ${config.label}: network error: ${networkReason(error)}`};
+		return {ok: false, code: 'NetworkError', retry: true, message: `POST ${config.label}: network error: ${truncateUtf8(networkReason(error), MAX_QUOTED_BYTES)}`};
 	} finally {
-		clearTimeout(timer);
 		dispose();
 	}
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-	return new Promise((resolve) => {
-		if (signal.aborted) {
-			resolve(false);
-			return;
-		}
-
-		const onAbort = () => {
-			clearTimeout(timer);
-			resolve(false);
-		};
-
-		const timer = setTimeout(() => {
-			signal.removeEventListener('abort', onAbort);
-			resolve(true);
-		}, ms);
-		signal.addEventListener('abort', onAbort, {once: true});
-	});
 }
 
 async function run(config: DeliveryConfig, report: InvocationReport, started: number): Promise<WebhookDelivery> {
@@ -261,8 +207,7 @@ async function run(config: DeliveryConfig, report: InvocationReport, started: nu
 				return end({...failure, message: `${result.message} (gave up after ${attempts} attempts)`});
 			}
 
-			const ceiling = Math.min(MAX_BACKOFF_MS, config.baseDelayMs * 2 ** (attempts - 1));
-			const jitter = Math.floor(Math.min(Math.max(config.random(), 0), 1) * ceiling);
+			const jitter = backoffDelay(attempts, {baseDelayMs: config.baseDelayMs, maxDelayMs: MAX_BACKOFF_MS}, config.random);
 			const delay = Math.max(jitter, result.retryAfterMs ?? 0);
 			if (elapsed() + delay + MIN_ATTEMPT_MS > config.maxTotalMs) {
 				// Retrying before Retry-After is over would only be refused again.

@@ -1,6 +1,6 @@
 import type {BucketResult} from '../../results.js';
 import type {InvocationReport} from './types.js';
-import {truncateUtf8} from './utils/truncate-utf8.js';
+import {truncateUtf8} from '../../utils/truncate-utf8.js';
 
 /** How a robot renders text: `markdown` (WeCom, DingTalk) or `plain` (Feishu text messages). */
 export type TextStyle = {markdown: boolean; lineBreak: string; maxBytes: number};
