@@ -43,15 +43,26 @@ timeout, which stops at the headers) or when `outer` does. `timedOut()` tells th
 `dispose()` clears the timer and our listener on `outer`.
 */
 export function attemptSignal(timeoutMs: number, outer: AbortSignal | undefined): {signal: AbortSignal; timedOut: () => boolean; dispose: () => void} {
-	const timeout = new AbortController();
-	const timer = setTimeout(() => timeout.abort(new Error(`no complete answer within ${timeoutMs} ms`)), timeoutMs);
-	const linked = anySignal([timeout.signal, outer]);
+	// One controller for both causes: every AbortSignal costs an allocation-heavy object on each attempt.
+	const controller = new AbortController();
+	let timedOut = false;
+	const timer = setTimeout(() => {
+		timedOut = true;
+		controller.abort(new Error(`no complete answer within ${timeoutMs} ms`));
+	}, timeoutMs);
+	const onOuterAbort = () => controller.abort(outer!.reason);
+	if (outer?.aborted) {
+		onOuterAbort();
+	} else {
+		outer?.addEventListener('abort', onOuterAbort, {once: true});
+	}
+
 	return {
-		signal: linked.signal,
-		timedOut: () => timeout.signal.aborted,
+		signal: controller.signal,
+		timedOut: () => timedOut,
 		dispose() {
 			clearTimeout(timer);
-			linked.dispose();
+			outer?.removeEventListener('abort', onOuterAbort);
 		},
 	};
 }

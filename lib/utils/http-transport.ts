@@ -26,7 +26,10 @@ export async function sendOnce(url: string, exchange: Exchange): Promise<Respons
 			method: exchange.method,
 			headers: exchange.headers,
 			...(exchange.body === undefined ? {} : {body: exchange.body}),
-			signal: exchange.signal,
+			// Our transport has the signal already. Handing it to ky as well would only make ky link it to a
+			// controller of its own through AbortSignal.any, which costs a signal per request and retains
+			// memory on Node 20 (nodejs/node#48951); an injected fetch still gets it, to obey if it can.
+			...(exchange.fetch ? {signal: exchange.signal} : {}),
 			retry: 0,
 			timeout: false,
 			throwHttpErrors: false,
