@@ -66,8 +66,18 @@ function assertWellFormed(plan: ParsedEvent, exotic = false): void {
 				assert.ok(record.bucket.length > 0 && record.bucket.length <= 101, `bucket ${record.bucket}`);
 				assert.ok(record.region.length <= 64);
 				if (record.outcome === 'failed') {
-					assert.is(record.code, 'InvalidEvent');
+					assert.ok(record.code === 'InvalidEvent' || record.code === 'UnrecognizedEvent', `code ${record.code}`);
 				}
+			}
+
+			// Every unrecognised creation is both a failed record and an entry with a bounded digest.
+			const unrecognizedCount = plan.decided.filter((record) => record.code === 'UnrecognizedEvent').length;
+			assert.is(plan.unrecognized?.length ?? 0, unrecognizedCount);
+			assert.ok(plan.unrecognized === undefined || plan.unrecognized.length > 0, 'unrecognized only when there are any');
+			for (const record of plan.unrecognized ?? []) {
+				assert.ok(record.digest.length > 0 && record.digest.length <= 61, `digest of ${record.digest.length} lines`);
+				assert.ok(record.digest.every((line) => typeof line === 'string' && line.length <= 301 && !line.includes('\n')), 'digest lines are short single lines');
+				assert.ok(record.message.length <= MAX_MESSAGE);
 			}
 
 			break;
@@ -75,6 +85,7 @@ function assertWellFormed(plan: ParsedEvent, exotic = false): void {
 
 		case 'sync': {
 			assert.ok(typeof plan.options === 'object' && plan.options !== null);
+			assert.ok(plan.label === undefined || (plan.label.length > 0 && plan.label.length <= 201 && !plan.label.includes('\n')), `label ${plan.label}`);
 			break;
 		}
 
