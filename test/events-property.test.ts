@@ -1,10 +1,11 @@
 // Property tests: parseEvent is total. Whatever arrives, it returns one well-formed plan and never throws.
+import {readFileSync} from 'node:fs';
 import fc from 'fast-check';
 import {test} from 'uvu';
 import * as assert from 'uvu/assert';
 import {type EventContext, type ParsedEvent, parseEvent} from '../lib/function/events/index.js';
 import {OUTCOMES} from '../lib/results.js';
-import {CONTEXT, fixture, fixtureNames} from './fixtures/events/factories.js';
+import {auditEvent, CONTEXT, fixture, fixtureNames} from './fixtures/events/factories.js';
 
 // Fixed seed: a failure reproduces exactly; change it deliberately to explore further.
 const SEED = 20_240_501;
@@ -196,6 +197,58 @@ test('never throws for mutated fixtures', () => {
 			assertWellFormed(parseEvent(mutate(fixtures[index], changes), context));
 		}),
 		{seed: SEED, numRuns: RUNS * 4},
+	);
+});
+
+// A PutBucket in the published CloudAudit format, its JSON-text fields decoded so that mutations reach inside
+// them, and encoded again before parsing, as CloudAudit sends them.
+const realRecord = (() => {
+	const record = (JSON.parse(readFileSync(new URL('fixtures/events/real/constructed-cloudaudit-putbucket-star.json', import.meta.url), 'utf8')) as {data: Record<string, any>}).data;
+	return {
+		...record,
+		resources: JSON.parse(record.resources as string) as unknown,
+		requestParameters: JSON.parse(record.requestParameters as string) as unknown,
+		userIdentity: {...record.userIdentity, sessionContext: JSON.parse(record.userIdentity.sessionContext as string) as unknown},
+	};
+})();
+
+function encodeJsonText(record: unknown): unknown {
+	if (typeof record !== 'object' || record === null || Array.isArray(record)) {
+		return record;
+	}
+
+	const encoded: Record<string, unknown> = {...record};
+	for (const key of ['resources', 'requestParameters']) {
+		if (typeof encoded[key] === 'object' && encoded[key] !== null) {
+			encoded[key] = JSON.stringify(encoded[key]);
+		}
+	}
+
+	const identity = encoded.userIdentity;
+	if (typeof identity === 'object' && identity !== null && !Array.isArray(identity)) {
+		const session = (identity as Record<string, unknown>).sessionContext;
+		encoded.userIdentity = {...identity, sessionContext: typeof session === 'object' && session !== null ? JSON.stringify(session) : session};
+	}
+
+	return encoded;
+}
+
+test('mutated published-format PutBucket records (inside their JSON text too): one result each, only valid ids bound', () => {
+	fc.assert(
+		fc.property(mutations, (changes) => {
+			const record = encodeJsonText(mutate(realRecord, changes));
+			const plan = parseEvent(auditEvent(record), CONTEXT);
+			assertWellFormed(plan);
+			assert.is(plan.kind, 'bind');
+			if (plan.kind === 'bind') {
+				// Never dropped: a target or a decided record, exactly one.
+				assert.is(plan.targets.length + plan.decided.length, 1, JSON.stringify(record));
+			}
+
+			// Bare, as a transform delivers it: whatever it is now, a well-formed plan.
+			assertWellFormed(parseEvent(record, CONTEXT));
+		}),
+		{seed: SEED, numRuns: RUNS * 2},
 	);
 });
 

@@ -149,6 +149,25 @@ test('http: function URL basics: method upper-cased, path defaults and query spl
 	assert.equal(request({httpMethod: 'POST', queryString: {a: ['first', 'second'], b: 2, c: null, d: []}}).query, {a: 'first', b: '2', c: ''});
 });
 
+test('http: function URL client address comes from x-scf-remote-addr (set by SCF, docs 583/96099), never x-forwarded-for', () => {
+	const ipOf = (headers: Record<string, unknown>) => request({httpMethod: 'GET', path: '/healthz', headers, queryString: {}, body: ''}).sourceIp;
+	assert.is(ipOf({'x-scf-remote-addr': '111.206.96.145'}), '111.206.96.145');
+	assert.is(ipOf({'X-Scf-Remote-Addr': ' 111.206.96.145 '}), '111.206.96.145');
+	assert.is(ipOf({'x-scf-remote-addr': '111.206.96.145:52311'}), '111.206.96.145');
+	assert.is(ipOf({'x-scf-remote-addr': '2001:db8::1'}), '2001:db8::1');
+	assert.is(ipOf({'x-scf-remote-addr': '[2001:db8::1]:443'}), '2001:db8::1');
+	// Forgeable or ambiguous: nothing rather than a guess.
+	assert.is(ipOf({'x-forwarded-for': '6.6.6.6'}), undefined);
+	assert.is(ipOf({'x-scf-remote-addr': '1.1.1.1', 'X-SCF-REMOTE-ADDR': '2.2.2.2'}), undefined);
+	assert.is(ipOf({'x-scf-remote-addr': 'evil.example.com'}), undefined);
+	assert.is(ipOf({'x-scf-remote-addr': '1.2.3.4; drop'}), undefined);
+	assert.is(ipOf({}), undefined);
+	// Other flavours take the gateway's own context, not the header (a client could send it there).
+	const apigw = request({httpMethod: 'GET', path: '/healthz', headers: {'x-scf-remote-addr': '6.6.6.6'}, requestContext: {serviceId: 's', sourceIp: '10.0.2.14', stage: 'release'}});
+	assert.is(apigw.flavor, 'scf-apigw');
+	assert.is(apigw.sourceIp, '10.0.2.14');
+});
+
 test('http: legacy API Gateway strips the stage, merges query and header parameters', () => {
 	const base = fixture('http-scf-apigw.json');
 	assert.is(request({...base, path: '/release'}).path, '/');

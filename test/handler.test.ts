@@ -39,6 +39,24 @@ test('a new bucket on the event path costs one request: the bind, no status read
 		);
 	}));
 
+test('only creation events bind first: a COS trigger and POST /bind still read the status first', () =>
+	withFunction({}, async ({emu, invoke}) => {
+		emu.createBucket(`pics-${APP}`, GZ);
+		emu.clearRequests();
+		await invoke(events.cos(['pics'], 'gz'));
+		assert.equal(
+			emu.requests.map((request) => request.operation),
+			['DescribeCIBucketStatus', 'CreateCIBucket'],
+		);
+		emu.createBucket(`api-${APP}`, GZ);
+		emu.clearRequests();
+		await invoke(events.url('POST', '/bind', {body: JSON.stringify({buckets: [`api-${APP}`], region: GZ})}));
+		assert.equal(
+			emu.requests.map((request) => request.operation),
+			['DescribeCIBucketStatus', 'CreateCIBucket'],
+		);
+	}));
+
 test('replayed PutBucket is harmless whatever a second bind answers upstream (undocumented): never a failure', async () => {
 	// Upstream refuses a second bind: the failed bind is followed by a status read, `on` → already-bound.
 	await withFunction({emulator: {faults: {rebindAnswer: 'error'}}}, async ({emu, invoke}) => {
