@@ -128,7 +128,7 @@ async function handleEvent(event: unknown, rawContext: unknown, env: Record<stri
 		const result = finish(base, started, [], {error: configError});
 		// Callers of the HTTP API may be anyone: they learn that it is misconfigured, the logs say how.
 		const publicError = {code: 'InvalidConfig', message: 'the function is misconfigured; its logs name the setting'};
-		return parsed.trigger === 'http' ? httpReply(jsonReply(500, {error: publicError, requestId})) : result;
+		return parsed.kind === 'http' ? replyFor(parsed.request.flavor, jsonReply(500, {error: publicError, requestId})) : parsed.trigger === 'http' ? httpReply(jsonReply(500, {error: publicError, requestId})) : result;
 	}
 
 	if (parsed.kind === 'invalid' && parsed.trigger === 'http') {

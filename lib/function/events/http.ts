@@ -233,10 +233,11 @@ const BRACKETED_IPV6 = /^\[([0-9A-Fa-f:.]{2,64})\](?::\d{1,5})?$/;
 const IPV4_WITH_PORT = /^(\d{1,3}(?:\.\d{1,3}){3})(?::\d{1,5})?$/;
 
 /**
-The client address of an SCF function URL request: the `x-scf-remote-addr` header (docs 583/96099, whose
-sample event carries `"x-scf-remote-addr":"111.206.96.145"`). SCF sets it itself; clients cannot set
-`X-Scf-*` headers (Web function request headers, docs 583/40688). A port is dropped; a repeated header
-(joined with ", ") or anything but an address gives nothing.
+The client address of an SCF function URL request: the `x-scf-remote-addr` header SCF adds (the sample
+event of docs 583/69491, the international edition of 583/96099, carries `"x-scf-remote-addr":
+"111.206.96.145"`). A function URL event has no request context, so this is the only record of the client
+address and is trusted as a gateway's context is. A port is dropped; a repeated header (joined with ", ",
+as when a client sent one too) or anything but an address gives nothing.
 */
 function readRemoteAddr(value: string | undefined): string | undefined {
 	const raw = text(value);

@@ -12,11 +12,12 @@ it into a plan (see `ParsedEvent`). Decisions worth knowing:
   `PutBucket` whose bucket or region cannot be read a `failed` record with code `UnrecognizedEvent` plus
   an entry in `unrecognized` (with a scrubbed digest for the log). Only an unusable wrapper (`EventList`
   not an array) makes the whole event `invalid`.
-- APPIDs come from a `qcs::cos:…:uid/<appid>:…` resource or the function's context, never from CloudAudit
-  account ids (UINs). COS trigger regions: `s3Region`, the mapped short code, the object URL's host, then
+- APPIDs come from a `qcs::cos:…:uid/<appid>:…` resource, the function's context, then a CloudAudit
+  `sessionContext.appId`; never from CloudAudit account ids (UINs). COS trigger regions: `s3Region`, the mapped short code, the object URL's host, then
   the function's own region.
 - HTTP: a leading `/<stage>` is removed when `requestContext.stage` is set (not `$default`); repeated
-  query values keep the first; `sourceIp` only ever comes from the gateway's request context.
+  query values keep the first; `sourceIp` comes from the gateway's request context, or for an SCF
+  function URL (which has none) from the `x-scf-remote-addr` header SCF adds; never from `x-forwarded-for`.
 */
 import {envelopeHints, isAuditRecord, isCosAuditEvent, isCosAuditRecord, isTencentCloudEvent, parseCloudAudit, parseEventList} from './cloudaudit.js';
 import {isS3CloudTrailEvent, parseCloudTrail} from './cloudtrail.js';
