@@ -51,6 +51,32 @@ test('cloudaudit: each undocumented bucket placement is found, most direct first
 	}
 });
 
+test('cloudaudit: the published formats (JSON text, "*", product-relative names) never become bucket ids', () => {
+	const plan = (data: Record<string, unknown>) => bind(auditEvent({eventName: 'PutBucket', errorCode: '0', ...data}));
+	// The issue's case: `resources` "[\"*\"]" once became the id `["*"]-<appid>`; now `*` is ignored and the
+	// bucket comes from requestParameters (JSON text).
+	assert.equal(plan({resources: '["*"]', resourceName: '', requestParameters: '{"Bucket": "examplebucket-1250000000", "Region": "ap-guangzhou"}'}), {
+		targets: [created('examplebucket-1250000000', 'ap-guangzhou', 'data.requestParameters.Bucket')],
+		decided: [],
+	});
+	// qcs ids with `/*` or an object key, inside JSON text; `*` entries before them are skipped.
+	assert.equal(plan({resources: '["*", "qcs::cos:ap-shanghai:uid/1250000000:photos-1250000000/a/b.jpg"]'}).targets, [
+		created('photos-1250000000', 'ap-shanghai', 'data.resources[1]'),
+	]);
+	assert.equal(plan({resourceName: 'examplebucket-1250000000/*'}).targets, [created('examplebucket-1250000000', 'ap-guangzhou', 'data.resourceName')]);
+	// Product-relative names (the field table's `policy/7934***`), `a|b` lists, other products' resources: passed over.
+	const passedOver = plan({resourceName: 'instance/ins-1a2b', resources: '["qcs::cvm:ap-guangzhou:uin/100000000001:instance/ins-1a2b"]', requestParameters: '{"Bucket": "a|b"}'});
+	assert.equal(passedOver.targets, []);
+	assert.is(passedOver.decided[0]?.code, 'UnrecognizedEvent');
+	assert.match(passedOver.decided[0]?.message ?? '', /passed over data\.resourceName "instance\/ins-1a2b" \(a product-relative resource.*data\.resources\[0\] "qcs::cvm:.*" \(a cvm resource, not a COS bucket\), data\.requestParameters\.Bucket "a\|b" \(not a bucket name/);
+	// A wildcard bucket in a COS resource means "any bucket": ignored, not an error.
+	assert.match(plan({resources: '["qcs::cos:ap-guangzhou:uid/1250000000:*"]'}).decided[0]?.message ?? '', /no bucket found \(looked in [^;]*\); set BINDER_EVENT_BUCKET_PATH/);
+	// The APPID of a bare name: the function's own, else sessionContext.appId (JSON text); never the UIN.
+	const bare = {requestParameters: '{"Bucket": "plain"}', userIdentity: {accountId: '100000000001', sessionContext: '{"appId": 1251234567, "uin": 100000000001}'}};
+	assert.is(plan(bare).targets[0]?.bucket, 'plain-1250000000');
+	assert.is(bind(auditEvent({eventName: 'PutBucket', ...bare}), {region: 'ap-guangzhou'}).targets[0]?.bucket, 'plain-1251234567');
+});
+
 test('cloudaudit: region preference: configured path, the bucket\'s resource/host, requestParameters, eventSource, resourceRegion, eventRegion, envelope', () => {
 	const regionOf = (data: Record<string, unknown>, envelope: Record<string, unknown> = {}, context = CONTEXT) =>
 		bind(auditEvent({eventName: 'PutBucket', ...data}, envelope), context).targets[0]?.region;

@@ -150,6 +150,15 @@ test('function URL: the reply is exactly {statusCode, headers, body} (docs 583/9
 		assert.is(gateway.isBase64Encoded, false);
 	}));
 
+test('function URL on a misconfigured function: still the documented reply shape, a 500 that names no setting', () =>
+	withFunction({env: {BINDER_EVENT_REGION_PATH: 'a..b'}}, async ({invoke}) => {
+		const reply = await invoke(events.url('GET', '/healthz'));
+		assert.is(reply.statusCode, 500);
+		assert.equal(Object.keys(reply).sort(), ['body', 'headers', 'statusCode']);
+		assert.is(json(reply).error.code, 'InvalidConfig');
+		assert.not.match(reply.body, /BINDER_EVENT_REGION_PATH/);
+	}));
+
 test('function URL: the client address from x-scf-remote-addr is logged; x-forwarded-for is not trusted', () =>
 	withFunction({}, async ({invoke, logs}) => {
 		await invoke(events.url('GET', '/healthz', {headers: {'x-scf-remote-addr': '111.206.96.145', 'x-forwarded-for': '6.6.6.6'}}));
