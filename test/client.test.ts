@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import {createClient, type ClientOptions} from '../lib/client/client.js';
 import {isBinderError, type BinderError} from '../lib/errors/binder-error.js';
 import {DEMO_CREDENTIALS, startEmulator, type Emulator, type EmulatorOptions} from '../lib/emulator/index.js';
+import {startReceiver} from './support/receiver.js';
 
 const APP = '1250000000';
 const GZ = 'ap-guangzhou';
@@ -382,6 +383,58 @@ test('dry run reports would-bind and binds nothing', () =>
 		assert.is(result.outcome, 'would-bind');
 		assert.is(emu.bucket(`photos-${APP}`)?.ci, 'off');
 	}));
+
+test('bindFirst (a bucket just created): one request when the bind succeeds; a failed bind is followed by the status read', () =>
+	withEmulator({faults: {rebindAnswer: 'error'}}, async (emu, client) => {
+		emu.createBucket(`new-${APP}`, GZ);
+		const c = client();
+		emu.clearRequests();
+		const fresh = await c.ensureBound(`new-${APP}`, GZ, {bindFirst: true});
+		assert.is(fresh.outcome, 'bound');
+		assert.is(fresh.requests, 1);
+		assert.equal(emu.requests.map((request) => request.operation), ['CreateCIBucket']);
+		// A replay: the bind is refused, the status read says on → already-bound, nothing failed.
+		emu.clearRequests();
+		const replay = await c.ensureBound(`new-${APP}`, GZ, {bindFirst: true});
+		assert.is(replay.outcome, 'already-bound');
+		assert.is(replay.requests, 2);
+		assert.equal(emu.requests.map((request) => request.operation), ['CreateCIBucket', 'DescribeCIBucketStatus']);
+		assert.is(emu.bucket(`new-${APP}`)?.bindCount, 1);
+		// Not there (yet): NoSuchBucket straight from the bind, no status read, permanent.
+		emu.clearRequests();
+		const ghost = await c.ensureBound(`ghost-${APP}`, GZ, {bindFirst: true});
+		assert.is(ghost.code, 'NoSuchBucket');
+		assert.is(ghost.transient, false);
+		assert.equal(emu.requests.map((request) => request.operation), ['CreateCIBucket']);
+	}));
+
+test('bindFirst in a dry run reads the status first (nothing is sent that could answer), like a plain call', () =>
+	withEmulator({}, async (emu, client) => {
+		emu.createBucket(`a-${APP}`, GZ, {bound: true});
+		emu.createBucket(`b-${APP}`, GZ);
+		const c = client();
+		assert.is((await c.ensureBound(`a-${APP}`, GZ, {bindFirst: true, dryRun: true})).outcome, 'already-bound');
+		assert.is((await c.ensureBound(`b-${APP}`, GZ, {bindFirst: true, dryRun: true})).outcome, 'would-bind');
+		assert.is(emu.bucket(`b-${APP}`)?.bindCount, 0);
+	}));
+
+test('bindFirst: a bind refused and a status read refused (AccessDenied twice) is permanent; a status read failing with a 5xx leaves it transient', async () => {
+	const xmlError = (code: string) => `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${code}</Message></Error>`;
+	// A loopback server answering the bind (PUT) and the status read (GET) as told.
+	const answer = (get: number) => startReceiver((request) => (request.method === 'PUT' ? {status: 403, body: xmlError('AccessDenied')} : {status: get, body: xmlError(get === 403 ? 'AccessDenied' : 'InternalError')}));
+	for (const [get, transient] of [[403, false], [500, true]] as const) {
+		const server = await answer(get);
+		try {
+			const c = createClient({endpoint: server.url, credentials: DEMO_CREDENTIALS, env: {}, retry: {retries: 0}});
+			const result = await c.ensureBound(`a-${APP}`, GZ, {bindFirst: true});
+			assert.is(result.code, 'AccessDenied', String(get));
+			assert.is(result.transient, transient, String(get));
+			assert.equal(server.received.map((request) => request.method), ['PUT', 'GET']);
+		} finally {
+			await server.close();
+		}
+	}
+});
 
 test('BINDER_ENDPOINT must be a plain http(s) origin', () => {
 	for (const endpoint of ['ftp://x', 'not a url', 'http://user:pw@127.0.0.1:1', 'http://127.0.0.1:1/?q=1']) {

@@ -81,6 +81,33 @@ test('strict: an unknown BINDER_ variable is an error with a suggestion; deploy-
 	assert.ok(loadConfig({BINDER_ROLE: 'CosCiBinderRole', BINDER_SWEEP_SCHEDULE: '0 0 */6 * * * *'}));
 });
 
+test('BINDER_EVENT_BUCKET_PATH / BINDER_EVENT_REGION_PATH: comma-separated dotted paths, parsed once, strictly', () => {
+	assert.equal(loadConfig({}).eventBucketPaths, []);
+	const config = loadConfig({BINDER_EVENT_BUCKET_PATH: ' data.requestParameters.Bucket , resources[1], $.x["odd-key"].*', BINDER_EVENT_REGION_PATH: 'requestParameters.Region'});
+	assert.equal(
+		config.eventBucketPaths.map((path) => path.text),
+		['data.requestParameters.Bucket', 'resources[1]', '$.x["odd-key"].*'],
+	);
+	assert.equal(config.eventBucketPaths[1]?.segments, [{key: 'resources'}, {index: 1}]);
+	assert.equal(config.eventBucketPaths[2]?.segments, [{key: 'x'}, {key: 'odd-key'}, {any: true}]);
+	assert.equal(config.eventRegionPaths.map((path) => path.text), ['requestParameters.Region']);
+	const cases: Array<[Record<string, string>, RegExp]> = [
+		[{BINDER_EVENT_BUCKET_PATH: 'data..Bucket'}, /^BINDER_EVENT_BUCKET_PATH: path 1 "data\.\.Bucket": empty segment/],
+		[{BINDER_EVENT_BUCKET_PATH: 'ok,data[x]'}, /^BINDER_EVENT_BUCKET_PATH: path 2 "data\[x\]": bad bracket/],
+		[{BINDER_EVENT_REGION_PATH: 'a b'}, /^BINDER_EVENT_REGION_PATH: path 1 "a b": segment "a b" may only hold/],
+		[{BINDER_EVENT_REGION_PATH: 'a]'}, /^BINDER_EVENT_REGION_PATH: path 1 "a\]": segment "a\]"/],
+		[{BINDER_EVENT_BUCKET_PATH: Array.from({length: 11}, (_, index) => `p${index}`).join(',')}, /^BINDER_EVENT_BUCKET_PATH: at most 10 paths, got 11/],
+		[{BINDER_EVENT_BUCKET_PATH: 'a'.repeat(201)}, /path longer than 200 characters/],
+		[{BINDER_EVENT_BUCKET_PATH: Array.from({length: 17}, () => 'a').join('.')}, /more than 16 segments/],
+	];
+	for (const [env, message] of cases) {
+		assert.match(configError(env), message, JSON.stringify(env));
+	}
+
+	// A typo in the name is caught like any other.
+	assert.match(configError({BINDER_EVENT_BUCKET_PATHS: 'x'}), /did you mean BINDER_EVENT_BUCKET_PATH/);
+});
+
 test('secretsOf lists every secret, including a robot URL key', () => {
 	const secrets = secretsOf({
 		TENCENTCLOUD_SECRETKEY: 'sk-value',

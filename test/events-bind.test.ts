@@ -1,6 +1,6 @@
 import {test} from 'uvu';
 import * as assert from 'uvu/assert';
-import {type BindTarget, mapShortRegion, type ParsedEvent, parseEvent} from '../lib/function/events/index.js';
+import {type BindTarget, mapShortRegion, type ParsedEvent, parseEvent, parseFieldPath} from '../lib/function/events/index.js';
 import type {BucketResult} from '../lib/results.js';
 import {auditEvent, CONTEXT, cosRecord, fixture} from './fixtures/events/factories.js';
 
@@ -22,6 +22,12 @@ function bind(event: unknown, context = CONTEXT, trigger?: string): Bind {
 }
 
 const target = (bucket: string, region: string, source: string): BindTarget => ({bucket, region, source});
+/** A target named by a creation event (CloudAudit PutBucket, CloudTrail CreateBucket): bound first. */
+const created = (bucket: string, region: string, source: string): BindTarget => ({bucket, region, source, created: true});
+const unrecognized = (bucket: string, region: string, message: string): BucketResult => ({bucket, region, outcome: 'failed', code: 'UnrecognizedEvent', message, durationMs: 0});
+const LOOKED = 'looked in resourceName, resources, requestParameters, eventSource and the envelope\'s subject';
+const NO_BUCKET_FIX = 'set BINDER_EVENT_BUCKET_PATH to the field that names the bucket (the record\'s outline is in the error log)';
+const NO_REGION_FIX = 'set BINDER_EVENT_REGION_PATH to the field that names its region (the record\'s outline is in the error log)';
 const failed = (bucket: string, region: string, message: string): BucketResult => ({bucket, region, outcome: 'failed', code: 'InvalidEvent', message, durationMs: 0});
 const skipped = (bucket: string, region: string, message: string): BucketResult => ({bucket, region, outcome: 'skipped', message, durationMs: 0});
 
@@ -29,41 +35,82 @@ const skipped = (bucket: string, region: string, message: string): BucketResult 
 
 test('cloudaudit: each undocumented bucket placement is found, most direct first', () => {
 	const cases: Array<[data: Record<string, unknown>, envelope: Record<string, unknown>, expected: BindTarget]> = [
-		[{eventName: 'PutBucket', resourceName: 'examplebucket-1250000000'}, {}, target('examplebucket-1250000000', 'ap-guangzhou', 'data.resourceName')],
-		[{eventName: 'PutBucket', resourceName: 'examplebucket-1250000000.cos.ap-tokyo.myqcloud.com'}, {}, target('examplebucket-1250000000', 'ap-tokyo', 'data.resourceName')],
-		[{eventName: 'PutBucket', resources: 'qcs::cos:ap-seoul:uid/1250000000:kr-logs'}, {}, target('kr-logs-1250000000', 'ap-seoul', 'data.resources')],
-		[{eventName: 'PutBucket', resources: ['', {name: 'cdn-1250000000'}]}, {}, target('cdn-1250000000', 'ap-guangzhou', 'data.resources[1].name')],
-		[{eventName: 'PutBucket', resources: {resourceName: 'objbucket'}}, {}, target('objbucket-1250000000', 'ap-guangzhou', 'data.resources.resourceName')],
-		[{eventName: 'PutBucket', requestParameters: {bucketName: 'lower-1250000000'}}, {}, target('lower-1250000000', 'ap-guangzhou', 'data.requestParameters.bucketName')],
-		[{eventName: 'PutBucket', requestParameters: '{"BucketName":"upper"}'}, {}, target('upper-1250000000', 'ap-guangzhou', 'data.requestParameters.BucketName')],
-		[{eventName: 'PutBucket', requestParameters: {host: 'web-1250000000.cos-website.ap-shanghai.myqcloud.com'}}, {}, target('web-1250000000', 'ap-shanghai', 'data.requestParameters.host')],
-		[{eventName: 'PutBucket'}, {subject: 'https://sub-1250000000.cos.ap-chongqing.myqcloud.com/'}, target('sub-1250000000', 'ap-chongqing', 'subject')],
-		[{eventName: 'PutBucket', resourceName: 'first-1250000000', requestParameters: {Bucket: 'second-1250000000'}}, {subject: 'qcs::cos:ap-beijing:uid/1250000000:third'}, target('first-1250000000', 'ap-guangzhou', 'data.resourceName')],
+		[{eventName: 'PutBucket', resourceName: 'examplebucket-1250000000'}, {}, created('examplebucket-1250000000', 'ap-guangzhou', 'data.resourceName')],
+		[{eventName: 'PutBucket', resourceName: 'examplebucket-1250000000.cos.ap-tokyo.myqcloud.com'}, {}, created('examplebucket-1250000000', 'ap-tokyo', 'data.resourceName')],
+		[{eventName: 'PutBucket', resources: 'qcs::cos:ap-seoul:uid/1250000000:kr-logs'}, {}, created('kr-logs-1250000000', 'ap-seoul', 'data.resources')],
+		[{eventName: 'PutBucket', resources: ['', {name: 'cdn-1250000000'}]}, {}, created('cdn-1250000000', 'ap-guangzhou', 'data.resources[1].name')],
+		[{eventName: 'PutBucket', resources: {resourceName: 'objbucket'}}, {}, created('objbucket-1250000000', 'ap-guangzhou', 'data.resources.resourceName')],
+		[{eventName: 'PutBucket', requestParameters: {bucketName: 'lower-1250000000'}}, {}, created('lower-1250000000', 'ap-guangzhou', 'data.requestParameters.bucketName')],
+		[{eventName: 'PutBucket', requestParameters: '{"BucketName":"upper"}'}, {}, created('upper-1250000000', 'ap-guangzhou', 'data.requestParameters.BucketName')],
+		[{eventName: 'PutBucket', requestParameters: {host: 'web-1250000000.cos-website.ap-shanghai.myqcloud.com'}}, {}, created('web-1250000000', 'ap-shanghai', 'data.requestParameters.host')],
+		[{eventName: 'PutBucket'}, {subject: 'https://sub-1250000000.cos.ap-chongqing.myqcloud.com/'}, created('sub-1250000000', 'ap-chongqing', 'subject')],
+		[{eventName: 'PutBucket', resourceName: 'first-1250000000', requestParameters: {Bucket: 'second-1250000000'}}, {subject: 'qcs::cos:ap-beijing:uid/1250000000:third'}, created('first-1250000000', 'ap-guangzhou', 'data.resourceName')],
 	];
 	for (const [data, envelope, expected] of cases) {
 		assert.equal(bind(auditEvent(data, envelope), CONTEXT, 'cloudaudit'), {targets: [expected], decided: []}, JSON.stringify(data));
 	}
 });
 
-test('cloudaudit: region preference is resource/host, data.eventRegion, data.resourceRegion, envelope region', () => {
-	const regionOf = (data: Record<string, unknown>, envelope: Record<string, unknown> = {}) => bind(auditEvent({eventName: 'PutBucket', ...data}, envelope)).targets[0]?.region;
-	const all = {eventRegion: 'ap-beijing', resourceRegion: 'ap-shanghai'};
-	assert.is(regionOf({resourceName: 'qcs::cos:ap-tokyo:uid/1250000000:b', ...all}), 'ap-tokyo');
-	assert.is(regionOf({resourceName: 'b-1250000000.cos.ap-mumbai.myqcloud.com', ...all}), 'ap-mumbai');
-	assert.is(regionOf({resourceName: 'b-1250000000', ...all}), 'ap-beijing');
-	assert.is(regionOf({resourceName: 'b-1250000000', resourceRegion: 'ap-shanghai'}), 'ap-shanghai');
-	assert.is(regionOf({resourceName: 'b-1250000000'}, {region: 'ap-nanjing'}), 'ap-nanjing');
-	// A global-acceleration host names no region; a malformed one is passed over for the next source.
-	assert.is(regionOf({resourceName: 'b-1250000000.cos.accelerate.myqcloud.com', ...all}), 'ap-beijing');
-	assert.is(regionOf({resourceName: 'qcs::cos:Not A Region:uid/1250000000:b', ...all}), 'ap-beijing');
+test('cloudaudit: the published formats (JSON text, "*", product-relative names) never become bucket ids', () => {
+	const plan = (data: Record<string, unknown>) => bind(auditEvent({eventName: 'PutBucket', errorCode: '0', ...data}));
+	// The issue's case: `resources` "[\"*\"]" once became the id `["*"]-<appid>`; now `*` is ignored and the
+	// bucket comes from requestParameters (JSON text).
+	assert.equal(plan({resources: '["*"]', resourceName: '', requestParameters: '{"Bucket": "examplebucket-1250000000", "Region": "ap-guangzhou"}'}), {
+		targets: [created('examplebucket-1250000000', 'ap-guangzhou', 'data.requestParameters.Bucket')],
+		decided: [],
+	});
+	// qcs ids with `/*` or an object key, inside JSON text; `*` entries before them are skipped.
+	assert.equal(plan({resources: '["*", "qcs::cos:ap-shanghai:uid/1250000000:photos-1250000000/a/b.jpg"]'}).targets, [
+		created('photos-1250000000', 'ap-shanghai', 'data.resources[1]'),
+	]);
+	assert.equal(plan({resourceName: 'examplebucket-1250000000/*'}).targets, [created('examplebucket-1250000000', 'ap-guangzhou', 'data.resourceName')]);
+	// Product-relative names (the field table's `policy/7934***`), `a|b` lists, other products' resources: passed over.
+	const passedOver = plan({resourceName: 'instance/ins-1a2b', resources: '["qcs::cvm:ap-guangzhou:uin/100000000001:instance/ins-1a2b"]', requestParameters: '{"Bucket": "a|b"}'});
+	assert.equal(passedOver.targets, []);
+	assert.is(passedOver.decided[0]?.code, 'UnrecognizedEvent');
+	assert.match(passedOver.decided[0]?.message ?? '', /passed over data\.resourceName "instance\/ins-1a2b" \(a product-relative resource.*data\.resources\[0\] "qcs::cvm:.*" \(a cvm resource, not a COS bucket\), data\.requestParameters\.Bucket "a\|b" \(not a bucket name/);
+	// A wildcard bucket in a COS resource means "any bucket": ignored, not an error.
+	assert.match(plan({resources: '["qcs::cos:ap-guangzhou:uid/1250000000:*"]'}).decided[0]?.message ?? '', /no bucket found \(looked in [^;]*\); set BINDER_EVENT_BUCKET_PATH/);
+	// The APPID of a bare name: the function's own, else sessionContext.appId (JSON text); never the UIN.
+	const bare = {requestParameters: '{"Bucket": "plain"}', userIdentity: {accountId: '100000000001', sessionContext: '{"appId": 1251234567, "uin": 100000000001}'}};
+	assert.is(plan(bare).targets[0]?.bucket, 'plain-1250000000');
+	assert.is(bind(auditEvent({eventName: 'PutBucket', ...bare}), {region: 'ap-guangzhou'}).targets[0]?.bucket, 'plain-1251234567');
 });
 
-test('cloudaudit: no region anywhere → failed naming where it looked; a malformed one is named', () => {
+test('cloudaudit: region preference: configured path, the bucket\'s resource/host, requestParameters, eventSource, resourceRegion, eventRegion, envelope', () => {
+	const regionOf = (data: Record<string, unknown>, envelope: Record<string, unknown> = {}, context = CONTEXT) =>
+		bind(auditEvent({eventName: 'PutBucket', ...data}, envelope), context).targets[0]?.region;
+	const all = {eventRegion: 'ap-beijing', resourceRegion: 'ap-shanghai', eventSource: 'cos.ap-chengdu.myqcloud.com', requestParameters: '{"Region": "ap-nanjing"}'};
+	assert.is(regionOf({resourceName: 'qcs::cos:ap-tokyo:uid/1250000000:b', ...all}), 'ap-tokyo');
+	assert.is(regionOf({resourceName: 'b-1250000000.cos.ap-mumbai.myqcloud.com', ...all}), 'ap-mumbai');
+	// requestParameters.Region: the request names the region the bucket is created in (short codes mapped).
+	assert.is(regionOf({resourceName: 'b-1250000000', ...all}), 'ap-nanjing');
+	assert.is(regionOf({resourceName: 'b-1250000000', ...all, requestParameters: {region: 'gz'}}), 'ap-guangzhou');
+	assert.is(regionOf({resourceName: 'b-1250000000', ...all, requestParameters: {Host: 'b-1250000000.cos.ap-seoul.myqcloud.com'}}), 'ap-seoul');
+	// eventSource: the COS endpoint the call went to.
+	assert.is(regionOf({resourceName: 'b-1250000000', ...all, requestParameters: ''}), 'ap-chengdu');
+	// cos.cloud.tencent.com names no region: passed over.
+	assert.is(regionOf({resourceName: 'b-1250000000', ...all, requestParameters: '', eventSource: 'cos.cloud.tencent.com'}), 'ap-shanghai');
+	// resourceRegion (the resource's) before eventRegion (may be the request's), before the envelope (the bus's).
+	assert.is(regionOf({resourceName: 'b-1250000000', eventRegion: 'ap-beijing', resourceRegion: 'ap-shanghai'}), 'ap-shanghai');
+	assert.is(regionOf({resourceName: 'b-1250000000', eventRegion: 'ap-beijing'}, {region: 'ap-nanjing'}), 'ap-beijing');
+	assert.is(regionOf({resourceName: 'b-1250000000'}, {region: 'ap-nanjing'}), 'ap-nanjing');
+	// A global-acceleration host names no region; a malformed one is passed over for the next source.
+	assert.is(regionOf({resourceName: 'b-1250000000.cos.accelerate.myqcloud.com', eventRegion: 'ap-beijing'}), 'ap-beijing');
+	assert.is(regionOf({resourceName: 'qcs::cos:Not A Region:uid/1250000000:b', eventRegion: 'ap-beijing'}), 'ap-beijing');
+	// BINDER_EVENT_REGION_PATH comes first, even before the bucket's own resource.
+	const configured = {...CONTEXT, regionPaths: [parseFieldPath('data.extra.where')]};
+	assert.is(regionOf({resourceName: 'qcs::cos:ap-tokyo:uid/1250000000:b', extra: '{"where": "ap-jakarta"}'}, {}, configured), 'ap-jakarta');
+	assert.is(regionOf({resourceName: 'qcs::cos:ap-tokyo:uid/1250000000:b'}, {}, configured), 'ap-tokyo');
+});
+
+test('cloudaudit: no region anywhere → unrecognised, naming where it looked and the setting; a malformed one is named', () => {
+	const looked = 'looked at the bucket\'s resource or host, requestParameters.Region and .Host, eventSource, resourceRegion, eventRegion and the envelope region';
 	assert.equal(bind(auditEvent({eventName: 'PutBucket', resourceName: 'b-1250000000'}, {region: undefined})).decided, [
-		failed('b-1250000000', '', 'region: no region found (looked at the bucket\'s resource or host, data.eventRegion, data.resourceRegion and region)'),
+		unrecognized('b-1250000000', '', `data: no region found (${looked}); ${NO_REGION_FIX}`),
 	]);
 	assert.equal(bind(auditEvent({eventName: 'PutBucket', resourceName: 'b-1250000000', eventRegion: 'Mars 1'}, {region: undefined})).decided, [
-		failed('b-1250000000', '', 'data.eventRegion: invalid region "Mars 1" (expected e.g. "ap-guangzhou")'),
+		unrecognized('b-1250000000', '', `data.eventRegion: invalid region "Mars 1" (expected e.g. "ap-guangzhou"); ${NO_REGION_FIX}`),
 	]);
 });
 
@@ -85,31 +132,42 @@ test('cloudaudit: APPID comes from the qcs uid, else the context; never from the
 	]);
 });
 
-test('cloudaudit: invalid bucket ids fail with the field path', () => {
+test('cloudaudit: invalid bucket ids are passed over, named in the unrecognised record', () => {
 	const decided = (resourceName: string) => bind(auditEvent({eventName: 'PutBucket', resourceName})).decided;
 	assert.equal(decided('-leading-1250000000'), [
-		failed('-leading-1250000000', 'ap-guangzhou', 'data.resourceName: invalid bucket id "-leading-1250000000": the name may only hold a-z, 0-9 and "-", and not start or end with "-"'),
+		unrecognized(
+			'-leading-1250000000',
+			'ap-guangzhou',
+			`data: no bucket found (${LOOKED}; passed over data.resourceName "-leading-1250000000" (not a bucket name: only a-z, 0-9 and "-", not starting or ending with "-")); ${NO_BUCKET_FIX}`,
+		),
 	]);
+	// Well formed but too long for a host name: validated (with its region) before use.
 	const long = `${'a'.repeat(50)}-1250000000`;
-	assert.match(decided(long)[0]?.message ?? '', /^data\.resourceName: invalid bucket id .*would be \d+ characters \(limit 60\)$/);
+	assert.match(decided(long)[0]?.message ?? '', /passed over data\.resourceName "a+-\d+…" \(.*would be 91 characters \(limit 60\)\)/);
+	// An invalid candidate does not stop the search: the next field that names a valid bucket is used.
+	assert.equal(bind(auditEvent({eventName: 'PutBucket', resourceName: 'Bad_Name', requestParameters: '{"Bucket": "good-1250000000"}'})), {
+		targets: [created('good-1250000000', 'ap-guangzhou', 'data.requestParameters.Bucket')],
+		decided: [],
+	});
 	// Nothing usable: `*` resources and unrelated subjects are not buckets.
 	assert.equal(bind(auditEvent({eventName: 'PutBucket', resourceName: '*', resources: []}, {subject: 'PutBucket'})).decided, [
-		failed('(unknown)', 'ap-guangzhou', 'data: no bucket found (looked in data.resourceName, data.resources, data.requestParameters and subject)'),
+		unrecognized('(unknown)', 'ap-guangzhou', `data: no bucket found (${LOOKED}); ${NO_BUCKET_FIX}`),
 	]);
 });
 
 test('cloudaudit: failed creations are skipped with the reason; 0, "0", "" and absent mean success', () => {
 	const plan = (codes: Record<string, unknown>) => bind(auditEvent({eventName: 'PutBucket', resourceName: 'b-1250000000', ...codes}));
 	for (const codes of [{}, {errorCode: 0}, {errorCode: '0'}, {errorCode: ''}, {errorCode: null, apiErrorCode: ' 0 '}]) {
-		assert.equal(plan(codes).targets, [target('b-1250000000', 'ap-guangzhou', 'data.resourceName')], JSON.stringify(codes));
+		assert.equal(plan(codes).targets, [created('b-1250000000', 'ap-guangzhou', 'data.resourceName')], JSON.stringify(codes));
 	}
 
 	assert.equal(plan({errorCode: 1234}).decided, [skipped('b-1250000000', 'ap-guangzhou', 'creation failed upstream (errorCode 1234)')]);
 	assert.equal(plan({errorCode: '-1'}).decided, [skipped('b-1250000000', 'ap-guangzhou', 'creation failed upstream (errorCode -1)')]);
 	assert.equal(plan({errorCode: 0, apiErrorCode: 'InvalidBucketName'}).decided, [skipped('b-1250000000', 'ap-guangzhou', 'creation failed upstream (apiErrorCode InvalidBucketName)')]);
 	assert.equal(plan({errorCode: {code: 1}}).decided, [skipped('b-1250000000', 'ap-guangzhou', 'creation failed upstream (errorCode an object)')]);
-	// A failed creation of an invalid id is still just skipped: there is nothing to bind either way.
-	assert.equal(bind(auditEvent({eventName: 'PutBucket', resourceName: 'BAD', errorCode: 5})).decided, [skipped('BAD-1250000000', 'ap-guangzhou', 'creation failed upstream (errorCode 5)')]);
+	// A failed creation of an invalid name is still just skipped (nothing to bind either way), and the
+	// name is shown as written, never completed into an id.
+	assert.equal(bind(auditEvent({eventName: 'PutBucket', resourceName: 'BAD', errorCode: 5})).decided, [skipped('BAD', 'ap-guangzhou', 'creation failed upstream (errorCode 5)')]);
 });
 
 test('cloudaudit: other eventNames are skipped, with the bucket when one is named', () => {
@@ -126,10 +184,10 @@ test('cloudaudit: broken records are failed records naming the field', () => {
 	assert.equal(bind(auditEvent({resourceName: 'b-1250000000'})).decided, [failed('b-1250000000', 'ap-guangzhou', 'data.eventName: expected an operation name such as "PutBucket", got nothing')]);
 	assert.equal(bind(auditEvent({eventName: 7, resourceName: 'b-1250000000'})).decided, [failed('b-1250000000', 'ap-guangzhou', 'data.eventName: expected an operation name such as "PutBucket", got the number 7')]);
 	// `data` as JSON text is accepted (one documentation version types it as a string).
-	assert.equal(bind(auditEvent(JSON.stringify({eventName: 'PutBucket', resourceName: 'b-1250000000'}))).targets, [target('b-1250000000', 'ap-guangzhou', 'data.resourceName')]);
+	assert.equal(bind(auditEvent(JSON.stringify({eventName: 'PutBucket', resourceName: 'b-1250000000'}))).targets, [created('b-1250000000', 'ap-guangzhou', 'data.resourceName')]);
 	// Wrong types where strings are expected are passed over, not trusted.
 	assert.equal(bind(auditEvent({eventName: 'PutBucket', resourceName: 42, resources: {name: ['x']}, requestParameters: '{broken'}, {subject: 9})).decided, [
-		failed('(unknown)', 'ap-guangzhou', 'data: no bucket found (looked in data.resourceName, data.resources, data.requestParameters and subject)'),
+		unrecognized('(unknown)', 'ap-guangzhou', `data: no bucket found (${LOOKED}); ${NO_BUCKET_FIX}`),
 	]);
 });
 
@@ -153,7 +211,7 @@ test('EventList: not an array → invalid; empty → nothing to do; duplicates c
 		],
 	});
 	assert.equal(plan, {
-		targets: [target('dup-1250000000', 'ap-guangzhou', 'EventList[0].data.resourceName'), target('dup-1250000000', 'ap-beijing', 'EventList[2].data.resourceName')],
+		targets: [created('dup-1250000000', 'ap-guangzhou', 'EventList[0].data.resourceName'), created('dup-1250000000', 'ap-beijing', 'EventList[2].data.resourceName')],
 		decided: [],
 	});
 });
@@ -256,8 +314,8 @@ test('cloudtrail: other operations, failures and bad fields', () => {
 	const detail = (fields: Record<string, unknown>) => ({eventName: 'CreateBucket', awsRegion: 'us-west-2', requestParameters: {bucketName: 'my-bucket'}, ...fields});
 	assert.equal(bind(event(detail({})), CONTEXT, 'cloudtrail').decided, [skipped('my-bucket', 'us-west-2', 'an S3 bucket (no "-<appid>" suffix): not a COS bucket, nothing to bind')]);
 	const cosNamed = detail({awsRegion: 'ap-guangzhou', requestParameters: {bucketName: 'my-bucket-1250000000'}});
-	assert.equal(bind(event(cosNamed), CONTEXT, 'cloudtrail').targets, [target('my-bucket-1250000000', 'ap-guangzhou', 'detail.requestParameters.bucketName')]);
-	assert.equal(bind(event({...cosNamed, awsRegion: undefined})).targets, [target('my-bucket-1250000000', 'us-east-1', 'detail.requestParameters.bucketName')]);
+	assert.equal(bind(event(cosNamed), CONTEXT, 'cloudtrail').targets, [created('my-bucket-1250000000', 'ap-guangzhou', 'detail.requestParameters.bucketName')]);
+	assert.equal(bind(event({...cosNamed, awsRegion: undefined})).targets, [created('my-bucket-1250000000', 'us-east-1', 'detail.requestParameters.bucketName')]);
 	assert.equal(bind(event(detail({eventName: 'DeleteBucket'}))).decided, [skipped('my-bucket', 'us-west-2', 'not a bucket creation: eventName DeleteBucket')]);
 	assert.equal(bind(event(detail({errorCode: 'BucketAlreadyExists'}))).decided, [skipped('my-bucket', 'us-west-2', 'creation failed upstream (errorCode BucketAlreadyExists)')]);
 	assert.equal(bind(event(detail({requestParameters: {bucketName: 'Bad Name'}}))).decided, [failed('Bad Name', 'us-west-2', 'detail.requestParameters.bucketName: invalid bucket name "Bad Name"')]);

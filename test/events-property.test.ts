@@ -1,10 +1,11 @@
 // Property tests: parseEvent is total. Whatever arrives, it returns one well-formed plan and never throws.
+import {readFileSync} from 'node:fs';
 import fc from 'fast-check';
 import {test} from 'uvu';
 import * as assert from 'uvu/assert';
 import {type EventContext, type ParsedEvent, parseEvent} from '../lib/function/events/index.js';
 import {OUTCOMES} from '../lib/results.js';
-import {CONTEXT, fixture, fixtureNames} from './fixtures/events/factories.js';
+import {auditEvent, CONTEXT, fixture, fixtureNames} from './fixtures/events/factories.js';
 
 // Fixed seed: a failure reproduces exactly; change it deliberately to explore further.
 const SEED = 20_240_501;
@@ -66,8 +67,18 @@ function assertWellFormed(plan: ParsedEvent, exotic = false): void {
 				assert.ok(record.bucket.length > 0 && record.bucket.length <= 101, `bucket ${record.bucket}`);
 				assert.ok(record.region.length <= 64);
 				if (record.outcome === 'failed') {
-					assert.is(record.code, 'InvalidEvent');
+					assert.ok(record.code === 'InvalidEvent' || record.code === 'UnrecognizedEvent', `code ${record.code}`);
 				}
+			}
+
+			// Every unrecognised creation is both a failed record and an entry with a bounded digest.
+			const unrecognizedCount = plan.decided.filter((record) => record.code === 'UnrecognizedEvent').length;
+			assert.is(plan.unrecognized?.length ?? 0, unrecognizedCount);
+			assert.ok(plan.unrecognized === undefined || plan.unrecognized.length > 0, 'unrecognized only when there are any');
+			for (const record of plan.unrecognized ?? []) {
+				assert.ok(record.digest.length > 0 && record.digest.length <= 61, `digest of ${record.digest.length} lines`);
+				assert.ok(record.digest.every((line) => typeof line === 'string' && line.length <= 301 && !line.includes('\n')), 'digest lines are short single lines');
+				assert.ok(record.message.length <= MAX_MESSAGE);
 			}
 
 			break;
@@ -75,6 +86,7 @@ function assertWellFormed(plan: ParsedEvent, exotic = false): void {
 
 		case 'sync': {
 			assert.ok(typeof plan.options === 'object' && plan.options !== null);
+			assert.ok(plan.label === undefined || (plan.label.length > 0 && plan.label.length <= 201 && !plan.label.includes('\n')), `label ${plan.label}`);
 			break;
 		}
 
@@ -185,6 +197,58 @@ test('never throws for mutated fixtures', () => {
 			assertWellFormed(parseEvent(mutate(fixtures[index], changes), context));
 		}),
 		{seed: SEED, numRuns: RUNS * 4},
+	);
+});
+
+// A PutBucket in the published CloudAudit format, its JSON-text fields decoded so that mutations reach inside
+// them, and encoded again before parsing, as CloudAudit sends them.
+const realRecord = (() => {
+	const record = (JSON.parse(readFileSync(new URL('fixtures/events/real/constructed-cloudaudit-putbucket-star.json', import.meta.url), 'utf8')) as {data: Record<string, any>}).data;
+	return {
+		...record,
+		resources: JSON.parse(record.resources as string) as unknown,
+		requestParameters: JSON.parse(record.requestParameters as string) as unknown,
+		userIdentity: {...record.userIdentity, sessionContext: JSON.parse(record.userIdentity.sessionContext as string) as unknown},
+	};
+})();
+
+function encodeJsonText(record: unknown): unknown {
+	if (typeof record !== 'object' || record === null || Array.isArray(record)) {
+		return record;
+	}
+
+	const encoded: Record<string, unknown> = {...record};
+	for (const key of ['resources', 'requestParameters']) {
+		if (typeof encoded[key] === 'object' && encoded[key] !== null) {
+			encoded[key] = JSON.stringify(encoded[key]);
+		}
+	}
+
+	const identity = encoded.userIdentity;
+	if (typeof identity === 'object' && identity !== null && !Array.isArray(identity)) {
+		const session = (identity as Record<string, unknown>).sessionContext;
+		encoded.userIdentity = {...identity, sessionContext: typeof session === 'object' && session !== null ? JSON.stringify(session) : session};
+	}
+
+	return encoded;
+}
+
+test('mutated published-format PutBucket records (inside their JSON text too): one result each, only valid ids bound', () => {
+	fc.assert(
+		fc.property(mutations, (changes) => {
+			const record = encodeJsonText(mutate(realRecord, changes));
+			const plan = parseEvent(auditEvent(record), CONTEXT);
+			assertWellFormed(plan);
+			assert.is(plan.kind, 'bind');
+			if (plan.kind === 'bind') {
+				// Never dropped: a target or a decided record, exactly one.
+				assert.is(plan.targets.length + plan.decided.length, 1, JSON.stringify(record));
+			}
+
+			// Bare, as a transform delivers it: whatever it is now, a well-formed plan.
+			assertWellFormed(parseEvent(record, CONTEXT));
+		}),
+		{seed: SEED, numRuns: RUNS * 2},
 	);
 });
 

@@ -35,12 +35,24 @@ test('timer: a JSON object Message carries options (or an object, as test consol
 	assert.equal(timer({concurrency: 3}), {kind: 'sync', trigger: 'timer', options: {concurrency: 3}});
 });
 
-test('timer: anything else is invalid, naming Message', () => {
-	assert.equal(timer('nightly'), invalidTimer('Message: expected empty or a JSON object of sync options such as {"dryRun":true}, got the string "nightly"'));
-	assert.equal(timer('[1]'), invalidTimer('Message: expected empty or a JSON object of sync options such as {"dryRun":true}, got the string "[1]"'));
+test('timer: text that is not a JSON object is a label: the default sync, the label kept for the log', () => {
+	// The SCF docs' own sample Message (583/31927), and what people type in the console's custom argument.
+	assert.equal(timer('user define msg body'), {kind: 'sync', trigger: 'timer', options: {}, label: 'user define msg body'});
+	assert.equal(timer(' nightly '), {kind: 'sync', trigger: 'timer', options: {}, label: 'nightly'});
+	// Not a JSON object, so a label too, even when it is other JSON.
+	assert.equal(timer('[1]'), {kind: 'sync', trigger: 'timer', options: {}, label: '[1]'});
+	assert.equal(timer('42'), {kind: 'sync', trigger: 'timer', options: {}, label: '42'});
+	// Cut and cleaned: one readable log line, never a control character.
+	const long = timer(`a\nb${'x'.repeat(500)}`);
+	assert.is(long.kind === 'sync' ? long.label : undefined, `a?b${'x'.repeat(197)}…`);
+});
+
+test('timer: text starting with "{" that does not parse or validate stays invalid, naming Message', () => {
 	assert.equal(timer(5), invalidTimer('Message: expected empty or a JSON object of sync options, got the number 5'));
 	const broken = timer('{"dryRun": yes}');
 	assert.match(broken.kind === 'invalid' ? broken.message : broken.kind, /^Message: not valid JSON \(.+\)$/);
+	const unclosed = timer('{dryRun');
+	assert.match(unclosed.kind === 'invalid' ? unclosed.message : unclosed.kind, /^Message: not valid JSON/);
 	assert.equal(timer('{"dryRun": "yes"}'), invalidTimer('Message.dryRun: expected true or false, got the string "yes"'));
 	assert.equal(timer('{"regions": ["ap-guangzhou", "gz"]}'), invalidTimer('Message.regions[1]: invalid region "gz" (expected e.g. "ap-guangzhou")'));
 	assert.equal(timer('{"__proto__": {"dryRun": true}}'), invalidTimer('Message: unknown option "__proto__" (allowed: regions, include, exclude, dryRun, force, concurrency)'));
@@ -135,6 +147,25 @@ test('http: function URL basics: method upper-cased, path defaults and query spl
 	assert.equal(request({httpMethod: 'DELETE'}).path, '/');
 	assert.equal(request({httpMethod: 'POST', path: '/x', headers: {A: ['1', 2, true], a: '3', b: null}}).headers, {a: '1, 2, true, 3'});
 	assert.equal(request({httpMethod: 'POST', queryString: {a: ['first', 'second'], b: 2, c: null, d: []}}).query, {a: 'first', b: '2', c: ''});
+});
+
+test('http: function URL client address comes from x-scf-remote-addr (set by SCF, docs 583/96099), never x-forwarded-for', () => {
+	const ipOf = (headers: Record<string, unknown>) => request({httpMethod: 'GET', path: '/healthz', headers, queryString: {}, body: ''}).sourceIp;
+	assert.is(ipOf({'x-scf-remote-addr': '111.206.96.145'}), '111.206.96.145');
+	assert.is(ipOf({'X-Scf-Remote-Addr': ' 111.206.96.145 '}), '111.206.96.145');
+	assert.is(ipOf({'x-scf-remote-addr': '111.206.96.145:52311'}), '111.206.96.145');
+	assert.is(ipOf({'x-scf-remote-addr': '2001:db8::1'}), '2001:db8::1');
+	assert.is(ipOf({'x-scf-remote-addr': '[2001:db8::1]:443'}), '2001:db8::1');
+	// Forgeable or ambiguous: nothing rather than a guess.
+	assert.is(ipOf({'x-forwarded-for': '6.6.6.6'}), undefined);
+	assert.is(ipOf({'x-scf-remote-addr': '1.1.1.1', 'X-SCF-REMOTE-ADDR': '2.2.2.2'}), undefined);
+	assert.is(ipOf({'x-scf-remote-addr': 'evil.example.com'}), undefined);
+	assert.is(ipOf({'x-scf-remote-addr': '1.2.3.4; drop'}), undefined);
+	assert.is(ipOf({}), undefined);
+	// Other flavours take the gateway's own context, not the header (a client could send it there).
+	const apigw = request({httpMethod: 'GET', path: '/healthz', headers: {'x-scf-remote-addr': '6.6.6.6'}, requestContext: {serviceId: 's', sourceIp: '10.0.2.14', stage: 'release'}});
+	assert.is(apigw.flavor, 'scf-apigw');
+	assert.is(apigw.sourceIp, '10.0.2.14');
 });
 
 test('http: legacy API Gateway strips the stage, merges query and header parameters', () => {

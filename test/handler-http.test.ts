@@ -1,6 +1,8 @@
 import {test} from 'uvu';
 import * as assert from 'uvu/assert';
-import {APP, TOKEN, events, withFunction} from './support/function.js';
+import {startEmulator} from '../lib/emulator/index.js';
+import {serveFunction} from '../lib/function/local-server.js';
+import {APP, TOKEN, events, functionEnv, parseLogs, withFunction} from './support/function.js';
 
 const GZ = 'ap-guangzhou';
 const json = (reply: any) => JSON.parse(reply.body);
@@ -10,7 +12,8 @@ test('healthz answers without a token; everything else needs the bearer token', 
 		const health = await invoke(events.url('GET', '/healthz', {token: null}));
 		assert.is(health.statusCode, 200);
 		assert.is(json(health).ok, true);
-		assert.is(health.isBase64Encoded, false);
+		// A function URL reply is exactly what docs 583/96099 show: statusCode, headers, body.
+		assert.equal(Object.keys(health).sort(), ['body', 'headers', 'statusCode']);
 		assert.match(health.headers['content-type'], /application\/json/);
 		for (const token of [null, 'wrong-token-wrong-token', `${TOKEN}x`, TOKEN.slice(0, -1)]) {
 			const reply = await invoke(events.url('GET', '/status', {token, query: {bucket: `a-${APP}`, region: GZ}}));
@@ -131,6 +134,53 @@ test('every HTTP flavour works: SCF function URL, SCF API Gateway, AWS API Gatew
 			assert.is(json(reply).results[0].outcome, 'would-bind', name);
 		}
 	}));
+
+test('function URL: the reply is exactly {statusCode, headers, body} (docs 583/96099); gateways also get isBase64Encoded: false', () =>
+	withFunction({}, async ({invoke}) => {
+		for (const [path, status] of [['/healthz', 200], ['/nowhere', 404], ['/status', 400]] as const) {
+			const reply = await invoke(events.url('GET', path));
+			assert.is(reply.statusCode, status, path);
+			assert.equal(Object.keys(reply).sort(), ['body', 'headers', 'statusCode'], path);
+			assert.ok(Object.values(reply.headers).every((value) => typeof value === 'string'));
+			assert.type(reply.body, 'string');
+		}
+
+		const gateway = await invoke({httpMethod: 'GET', path: '/healthz', headers: {}, requestContext: {serviceId: 's', path: '/healthz', httpMethod: 'GET', stage: 'release', sourceIp: '10.0.2.14'}});
+		assert.equal(Object.keys(gateway).sort(), ['body', 'headers', 'isBase64Encoded', 'statusCode']);
+		assert.is(gateway.isBase64Encoded, false);
+	}));
+
+test('function URL on a misconfigured function: still the documented reply shape, a 500 that names no setting', () =>
+	withFunction({env: {BINDER_EVENT_REGION_PATH: 'a..b'}}, async ({invoke}) => {
+		const reply = await invoke(events.url('GET', '/healthz'));
+		assert.is(reply.statusCode, 500);
+		assert.equal(Object.keys(reply).sort(), ['body', 'headers', 'statusCode']);
+		assert.is(json(reply).error.code, 'InvalidConfig');
+		assert.not.match(reply.body, /BINDER_EVENT_REGION_PATH/);
+	}));
+
+test('function URL: the client address from x-scf-remote-addr is logged; x-forwarded-for is not trusted', () =>
+	withFunction({}, async ({invoke, logs}) => {
+		await invoke(events.url('GET', '/healthz', {headers: {'x-scf-remote-addr': '111.206.96.145', 'x-forwarded-for': '6.6.6.6'}}));
+		const line = parseLogs(logs).find((entry) => entry.message === 'http request');
+		assert.is(line?.sourceIp, '111.206.96.145');
+		assert.not.ok(logs.join('\n').includes('6.6.6.6'));
+	}));
+
+test('the local runner (serveFunction) sets x-scf-remote-addr itself, as SCF does, whatever the client sent', async () => {
+	const emu = await startEmulator();
+	const logs: string[] = [];
+	const server = await serveFunction({env: functionEnv(emu), write: (line) => logs.push(line)});
+	try {
+		const response = await fetch(`${server.url}/healthz`, {headers: {'x-scf-remote-addr': '6.6.6.6'}});
+		assert.is(response.status, 200);
+		const line = parseLogs(logs).find((entry) => entry.message === 'http request');
+		assert.is(line?.sourceIp, '127.0.0.1');
+	} finally {
+		await server.close();
+		await emu.close();
+	}
+});
 
 test('HTTP bind failures do not throw (the caller gets the results)', () =>
 	withFunction({env: {BINDER_RETRIES: '0'}}, async ({emu, invoke}) => {

@@ -1,5 +1,6 @@
 import {test} from 'uvu';
 import * as assert from 'uvu/assert';
+import {createClient} from '../lib/client/client.js';
 import {APP, context, events, parseLogs, requestClock, withFunction} from './support/function.js';
 
 const GZ = 'ap-guangzhou';
@@ -25,13 +26,76 @@ test('EventBridge PutBucket: the new bucket is bound; one log line per bucket an
 		assert.ok(JSON.parse(JSON.stringify(result)), 'serialisable');
 	}));
 
-test('replayed PutBucket is harmless: already-bound, no second bind', () =>
+test('a new bucket on the event path costs one request: the bind, no status read first', () =>
 	withFunction({}, async ({emu, invoke}) => {
+		emu.createBucket(`fresh-${APP}`, GZ);
+		emu.clearRequests();
+		const result = await invoke(events.putBucket(`fresh-${APP}`, GZ));
+		assert.is(result.results[0].outcome, 'bound');
+		assert.is(result.results[0].requests, 1);
+		assert.equal(
+			emu.requests.map((request) => request.operation),
+			['CreateCIBucket'],
+		);
+	}));
+
+test('only creation events bind first: a COS trigger and POST /bind still read the status first', () =>
+	withFunction({}, async ({emu, invoke}) => {
+		emu.createBucket(`pics-${APP}`, GZ);
+		emu.clearRequests();
+		await invoke(events.cos(['pics'], 'gz'));
+		assert.equal(
+			emu.requests.map((request) => request.operation),
+			['DescribeCIBucketStatus', 'CreateCIBucket'],
+		);
+		emu.createBucket(`api-${APP}`, GZ);
+		emu.clearRequests();
+		await invoke(events.url('POST', '/bind', {body: JSON.stringify({buckets: [`api-${APP}`], region: GZ})}));
+		assert.equal(
+			emu.requests.map((request) => request.operation),
+			['DescribeCIBucketStatus', 'CreateCIBucket'],
+		);
+	}));
+
+test('replayed PutBucket is harmless whatever a second bind answers upstream (undocumented): never a failure', async () => {
+	// Upstream refuses a second bind: the failed bind is followed by a status read, `on` → already-bound.
+	await withFunction({emulator: {faults: {rebindAnswer: 'error'}}}, async ({emu, invoke}) => {
+		emu.createBucket(`fresh-${APP}`, GZ);
+		await invoke(events.putBucket(`fresh-${APP}`, GZ));
+		emu.clearRequests();
+		const again = await invoke(events.putBucket(`fresh-${APP}`, GZ));
+		assert.is(again.results[0].outcome, 'already-bound');
+		assert.match(again.results[0].message, /bind answered BucketAlreadyBound; status is on/);
+		assert.equal(
+			emu.requests.map((request) => request.operation),
+			['CreateCIBucket', 'DescribeCIBucketStatus'],
+		);
+		assert.is(emu.bucket(`fresh-${APP}`)?.bindCount, 1);
+		assert.is(emu.bucket(`fresh-${APP}`)?.ci, 'on');
+	});
+	// Upstream accepts it: bound again, still one request, still on.
+	await withFunction({emulator: {faults: {rebindAnswer: 'ok'}}}, async ({emu, invoke}) => {
 		emu.createBucket(`fresh-${APP}`, GZ);
 		await invoke(events.putBucket(`fresh-${APP}`, GZ));
 		const again = await invoke(events.putBucket(`fresh-${APP}`, GZ));
-		assert.is(again.results[0].outcome, 'already-bound');
-		assert.is(emu.bucket(`fresh-${APP}`)?.bindCount, 1);
+		assert.is(again.results[0].outcome, 'bound');
+		assert.is(again.summary.failed, 0);
+		assert.is(emu.bucket(`fresh-${APP}`)?.ci, 'on');
+	});
+});
+
+test('bind first: an unbind in progress is reported as a status read first would report it (transient, retried)', () =>
+	withFunction({emulator: {faults: {unbindDelayMs: 60_000}}}, async ({emu, env, invoke}) => {
+		emu.createBucket(`leaving-${APP}`, GZ, {bound: true});
+		await createClient({env}).unbind(`leaving-${APP}`, GZ);
+		assert.is(emu.bucket(`leaving-${APP}`)?.ci, 'unbinding');
+		try {
+			await invoke(events.putBucket(`leaving-${APP}`, GZ));
+			assert.unreachable('should throw so the platform retries');
+		} catch (error) {
+			assert.is((error as Error).name, 'TransientFailureError');
+			assert.match((error as Error).message, /BucketUnbinding/);
+		}
 	}));
 
 test('EventList batch: failed creation skipped with reason, invalid entry failed naming the field, the rest bound', () =>
@@ -47,8 +111,10 @@ test('EventList batch: failed creation skipped with reason, invalid entry failed
 		assert.is(byOutcome('skipped').length, 1);
 		assert.is(byOutcome('skipped')[0].bucket, `three-${APP}`);
 		assert.is(byOutcome('failed').length, 1);
-		assert.is(byOutcome('failed')[0].code, 'InvalidEvent');
+		// A PutBucket whose bucket cannot be read is unrecognised, not quietly lost: see handler-unrecognized.test.ts.
+		assert.is(byOutcome('failed')[0].code, 'UnrecognizedEvent');
 		assert.match(byOutcome('failed')[0].message, /EventList\[3\]/);
+		assert.is(result.unrecognized.length, 1);
 		assert.is(emu.bucket(`two-${APP}`)?.ci, 'on');
 	}));
 

@@ -50,6 +50,13 @@ export type EnsureBoundOptions = {
 	dryRun?: boolean;
 	/** Bind without checking the status first ("rebinding"). */
 	force?: boolean;
+	/**
+	The bucket was just created (a creation event named it): send the bind first and read the status only
+	when the bind fails, so a new bucket costs one request. A replay stays harmless: the failed or repeated
+	bind is followed by the same status read as always (`on` → `already-bound`). In a dry run the status is
+	read first as usual, since nothing is sent that could answer the question.
+	*/
+	bindFirst?: boolean;
 };
 
 export type ListBoundOptions = {
@@ -168,9 +175,9 @@ export function createClient(options: ClientOptions = {}) {
 
 	/**
 	Make sure one bucket is bound, and say how it ended. Never throws: every failure is a `failed`
-	record with its code. Reads the status first, so replays and duplicate events are harmless; after
-	a failed bind it reads the status again and reports `already-bound` when it is `on` (what a second
-	bind answers upstream is undocumented).
+	record with its code. Reads the status first (unless `force`, or `bindFirst` for a bucket just
+	created), so replays and duplicate events are harmless; after a failed bind it reads the status again
+	and reports `already-bound` when it is `on` (what a second bind answers upstream is undocumented).
 	*/
 	async function ensureBound(bucket: string, region: string, ensureOptions: EnsureBoundOptions = {}): Promise<BucketResult> {
 		return ensureBoundCounted(bucket, region, ensureOptions, {requests: 0});
@@ -193,7 +200,7 @@ export function createClient(options: ClientOptions = {}) {
 			return failed(error);
 		}
 
-		if (!ensureOptions.force) {
+		if (!ensureOptions.force && !(ensureOptions.bindFirst && !ensureOptions.dryRun)) {
 			let status: {status: CiStatus; requestId: string | undefined};
 			try {
 				status = await getStatus(bucket, region, own);
@@ -228,9 +235,12 @@ export function createClient(options: ClientOptions = {}) {
 				let after: {status: CiStatus; requestId: string | undefined};
 				try {
 					after = await getStatus(bucket, region, own);
-				} catch {
-					// The bucket's state is unknown: worth another try later, whatever the bind said.
-					return finish({...failure(bindError), transient: true});
+				} catch (statusError) {
+					// The bucket's state is unknown: worth another try later, whatever the bind said, unless both
+					// answers were permanent (a bind first of a new bucket meets AccessDenied twice: retrying
+					// cannot help, and a retried event would only fail the same way).
+					const permanent = isBinderError(statusError) && !statusError.transient && statusError.code !== 'Aborted' && !bindError.transient && !isAmbiguous(bindError);
+					return finish(permanent ? failure(bindError) : {...failure(bindError), transient: true});
 				}
 
 				const answerLost = isAmbiguous(bindError);
@@ -238,6 +248,11 @@ export function createClient(options: ClientOptions = {}) {
 					return answerLost
 						? finish({outcome: 'bound', requestId: after.requestId, message: `bind answer lost (${bindError.code}); status is on`})
 						: finish({outcome: 'already-bound', requestId: after.requestId, message: `bind answered ${bindError.code}; status is on`});
+				}
+
+				if (after.status === 'unbinding') {
+					// Only reachable without a status read first (bindFirst, force): say why, as that read would have.
+					return finish({outcome: 'failed', code: 'BucketUnbinding', message: `${bucket}: an unbind is in progress; it can be bound once it is off`, transient: true, requestId: after.requestId});
 				}
 
 				if (!answerLost || after.status !== 'off' || sent >= 2) {

@@ -7,7 +7,12 @@ import {untilAborted} from '../utils/until-aborted.js';
 import type {Logger} from './logger.js';
 
 /** A bucket to make sure of. */
-export type Target = {bucket: string; region: string};
+export type Target = {
+	bucket: string;
+	region: string;
+	/** Named by a creation event (PutBucket, CreateBucket): bound first, status read only if the bind fails. */
+	created?: true;
+};
 
 /** When to stop starting new work; `remainingMs` is undefined when there is no deadline. */
 export type TimeBudget = {
@@ -72,7 +77,9 @@ function canStart(budget: TimeBudget | undefined): () => boolean {
 
 /**
 Make sure each target is bound, at most `concurrency` at a time, within the time budget.
-Every target ends as one result, in input order.
+Every target ends as one result, in input order. Targets from creation events (`created`) are bound
+first and their status read only when the bind fails: one request per new bucket. Everything else
+(COS triggers, sync, HTTP) reads the status first.
 */
 export async function bindTargets(
 	client: Client,
@@ -101,6 +108,7 @@ export async function bindTargets(
 				dryRun: options.dryRun,
 				// Known unbound from a fresh list: bind straight away (one request, not two).
 				force: options.force || (options.skipStatusFor?.has(target.bucket) ?? false),
+				bindFirst: target.created === true,
 			});
 			return settled(interrupted(deadline ? await untilAborted(work, deadline).catch(() => cutOff(target)) : await work));
 		},

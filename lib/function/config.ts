@@ -1,6 +1,7 @@
 import {BinderError} from '../errors/binder-error.js';
 import {parseEndpoint} from '../client/endpoint.js';
 import {validateRegion} from '../client/names.js';
+import {FieldPathError, MAX_FIELD_PATHS, parseFieldPath, type FieldPath} from './events/field-paths.js';
 import {parsePatterns} from './events/sync-options.js';
 import {environmentSecrets} from './webhook/sanitize.js';
 import {parseStandardSecret} from './webhook/standard.js';
@@ -50,6 +51,14 @@ export type BinderConfig = {
 	functionRegion: string | undefined;
 	/** The account's APPID, when a bucket id lacks it. `TENCENTCLOUD_APPID` */
 	appId: string | undefined;
+	/**
+	Where else a CloudAudit record names its bucket: dotted paths (`requestParameters.Bucket`,
+	`resources[0]`), tried in order before the built-in places, JSON text decoded along the way.
+	`BINDER_EVENT_BUCKET_PATH` @default []
+	*/
+	eventBucketPaths: FieldPath[];
+	/** The same for the bucket's region. `BINDER_EVENT_REGION_PATH` @default [] */
+	eventRegionPaths: FieldPath[];
 };
 
 type Env = Record<string, string | undefined>;
@@ -74,6 +83,8 @@ const KNOWN = [
 	'BINDER_REQUEST_TIMEOUT_MS',
 	'BINDER_RETRIES',
 	'BINDER_TIME_MARGIN_MS',
+	'BINDER_EVENT_BUCKET_PATH',
+	'BINDER_EVENT_REGION_PATH',
 ] as const;
 
 // Read by `serverless deploy` (serverless.yml), not by the function; allowed so the CLI still runs
@@ -138,6 +149,25 @@ function list(env: Env, name: string): string[] {
 	}
 
 	return items;
+}
+
+function fieldPaths(env: Env, name: string): FieldPath[] {
+	const items = (env[name] ?? '')
+		.split(',')
+		.map((item) => item.trim())
+		.filter((item) => item !== '');
+	if (items.length > MAX_FIELD_PATHS) {
+		fail(name, `at most ${MAX_FIELD_PATHS} paths, got ${items.length}`);
+	}
+
+	return items.map((item, index) => {
+		try {
+			return parseFieldPath(item);
+		} catch (error) {
+			const why = error instanceof FieldPathError ? error.message : 'not a path';
+			return fail(name, `path ${index + 1} ${JSON.stringify(item.slice(0, 60))}: ${why} (expected e.g. "requestParameters.Bucket,resources[0]")`);
+		}
+	});
 }
 
 function oneOf<T extends string>(env: Env, name: string, values: readonly T[], fallback: T): T {
@@ -239,6 +269,8 @@ export function loadConfig(env: Env = process.env): BinderConfig {
 		timeMarginMs: integer(env, 'BINDER_TIME_MARGIN_MS', 10_000, 0, 600_000),
 		functionRegion,
 		appId,
+		eventBucketPaths: fieldPaths(env, 'BINDER_EVENT_BUCKET_PATH'),
+		eventRegionPaths: fieldPaths(env, 'BINDER_EVENT_REGION_PATH'),
 	};
 }
 

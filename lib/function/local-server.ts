@@ -11,7 +11,8 @@ export type LocalServer = {url: string; port: number; close(): Promise<void>};
 
 /**
 Serve `main_handler` as an SCF function URL on localhost: each request becomes the function URL event
-SCF would deliver (`httpMethod`, `path`, `headers`, `queryString`, `body`), and the reply is written back.
+SCF would deliver (`httpMethod`, `path`, `headers` with `x-scf-remote-addr`, `queryString`, `body`), and
+the reply is written back.
 */
 export async function serveFunction(options: {port?: number; host?: string; env?: Record<string, string | undefined>; write?: (line: string) => void; timeLimitMs?: number} = {}): Promise<LocalServer> {
 	let counter = 0;
@@ -41,6 +42,9 @@ export async function serveFunction(options: {port?: number; host?: string; env?
 					headers[name] = Array.isArray(value) ? value.join(', ') : value;
 				}
 			}
+
+			// As SCF does (docs 583/96099): the client address in `x-scf-remote-addr`, whatever the client sent.
+			headers['x-scf-remote-addr'] = request.socket.remoteAddress ?? '';
 
 			const event = {
 				httpMethod: request.method ?? 'GET',

@@ -3,7 +3,7 @@ import {isBinderError} from '../errors/binder-error.js';
 import {summarize, type BucketResult, type ResultSummary} from '../results.js';
 import {bindTargets, syncAccount, type TimeBudget} from './batch.js';
 import {loadConfig, secretsOf, type BinderConfig} from './config.js';
-import {parseEvent, type HttpRequest, type ParsedEvent, type SyncRequestOptions} from './events/index.js';
+import {parseEvent, type HttpFlavor, type HttpRequest, type ParsedEvent, type SyncRequestOptions, type UnrecognizedRecord} from './events/index.js';
 import {jsonReply, routeHttp, type HttpReply} from './http-api.js';
 import {createLogger, type Logger} from './logger.js';
 import {redact} from '../utils/redact.js';
@@ -34,11 +34,16 @@ export type InvocationResult = {
 	error?: {code: string; message: string; transient?: boolean};
 	/** Batch rebinding only: buckets listed and left out by filters. */
 	sync?: {listed: number; excluded: number; boundListUsed: boolean};
+	/** Bucket creations whose bucket or region could not be read (each also a `failed` result, code `UnrecognizedEvent`). */
+	unrecognized?: UnrecognizedRecord[];
 	webhook?: WebhookDelivery;
 };
 
-/** A reply in the shape every HTTP flavour accepts (SCF function URL, API Gateway, Lambda URL). */
-export type HandlerHttpReply = HttpReply & {isBase64Encoded: false};
+/**
+An HTTP reply: `{statusCode, headers, body}` as the SCF function URL documents it (docs 583/96099), plus
+`isBase64Encoded: false` for the gateways (API Gateway integration response, docs 583/12513; AWS).
+*/
+export type HandlerHttpReply = HttpReply & {isBase64Encoded?: false};
 
 /** Thrown for async triggers when some bucket failed transiently, so the platform retries. */
 export class TransientFailureError extends Error {
@@ -98,7 +103,7 @@ async function handleEvent(event: unknown, rawContext: unknown, env: Record<stri
 
 	const appId = scalar(context.tencentcloud_appid) ?? config?.appId;
 	const region = scalar(context.tencentcloud_region) ?? config?.functionRegion;
-	const parsed = parseEvent(event, {appId, region});
+	const parsed = parseEvent(event, {appId, region, bucketPaths: config?.eventBucketPaths, regionPaths: config?.eventRegionPaths});
 	const log = createLogger({level: config?.logLevel ?? 'info', base: {requestId, functionName, trigger: parsed.trigger, coldStart: wasCold}, secrets, write: deps.write});
 	log.debug('event received', {kind: parsed.kind});
 
@@ -123,7 +128,7 @@ async function handleEvent(event: unknown, rawContext: unknown, env: Record<stri
 		const result = finish(base, started, [], {error: configError});
 		// Callers of the HTTP API may be anyone: they learn that it is misconfigured, the logs say how.
 		const publicError = {code: 'InvalidConfig', message: 'the function is misconfigured; its logs name the setting'};
-		return parsed.trigger === 'http' ? httpReply(jsonReply(500, {error: publicError, requestId})) : result;
+		return parsed.kind === 'http' ? replyFor(parsed.request.flavor, jsonReply(500, {error: publicError, requestId})) : parsed.trigger === 'http' ? httpReply(jsonReply(500, {error: publicError, requestId})) : result;
 	}
 
 	if (parsed.kind === 'invalid' && parsed.trigger === 'http') {
@@ -152,11 +157,20 @@ type PlanOutcome = {results: BucketResult[]; extra: Partial<InvocationResult>};
 async function runPlan(parsed: Exclude<ParsedEvent, {kind: 'http'}>, work: Work): Promise<PlanOutcome> {
 	switch (parsed.kind) {
 		case 'bind': {
+			for (const record of parsed.unrecognized ?? []) {
+				// Nothing unrecognised goes quiet: the digest says where the bucket is, the message which setting to use.
+				work.log.error('unrecognized event record', {code: 'UnrecognizedEvent', record: record.path, eventName: record.eventName, error: record.message, digest: record.digest});
+			}
+
 			const results = await bindTargets(work.client, parsed.targets, {concurrency: work.config.concurrency, dryRun: work.config.dryRun, force: false, budget: work.budget});
-			return {results: [...parsed.decided, ...results], extra: {}};
+			return {results: [...parsed.decided, ...results], extra: parsed.unrecognized ? {unrecognized: parsed.unrecognized} : {}};
 		}
 
 		case 'sync': {
+			if (parsed.label !== undefined) {
+				work.log.info('timer message is a label, not options: running the default sync', {label: parsed.label});
+			}
+
 			return work.sync(parsed.options);
 		}
 
@@ -178,7 +192,14 @@ async function handleHttp(request: HttpRequest, work: Work, base: {requestId: st
 		defaultRegion: work.defaults.region,
 		appId: work.defaults.appId,
 	});
-	log.info('http request', {method: request.method.slice(0, 10), path: request.path.slice(0, 100), action: action.kind, status: action.kind === 'reply' ? action.status : undefined});
+	log.info('http request', {
+		method: request.method.slice(0, 10),
+		path: request.path.slice(0, 100),
+		sourceIp: request.sourceIp,
+		action: action.kind,
+		status: action.kind === 'reply' ? action.status : undefined,
+	});
+	const httpReply = (reply: HttpReply) => replyFor(request.flavor, reply);
 	switch (action.kind) {
 		case 'reply': {
 			return httpReply(jsonReply(action.status, {...(action.body as object), requestId: base.requestId}, action.headers));
@@ -217,6 +238,10 @@ const failureStatus = (result: BucketResult) => (result.code === 'NoSuchBucket' 
 const scalar = (value: unknown): string | undefined => (typeof value === 'string' && value !== '') || (typeof value === 'number' && Number.isFinite(value)) ? String(value) : undefined;
 
 const httpReply = (reply: HttpReply): HandlerHttpReply => ({isBase64Encoded: false, ...reply});
+
+/** The reply as the platform that sent the request documents it: exactly `{statusCode, headers, body}` for an SCF function URL. */
+const replyFor = (flavor: HttpFlavor, reply: HttpReply): HandlerHttpReply =>
+	flavor === 'scf-function-url' ? {statusCode: reply.statusCode, headers: reply.headers, body: reply.body} : httpReply(reply);
 
 function finish(base: {requestId: string; trigger: string; startedAt: string}, started: number, results: BucketResult[], extra: Partial<InvocationResult>): InvocationResult {
 	return {...base, durationMs: Date.now() - started, summary: summarize(results), results, ...extra};

@@ -96,35 +96,80 @@ export function parseQcsResource(value: string): BucketRef | undefined {
 	return ref;
 }
 
-/** How strictly a field is read: some fields hold a bucket id or nothing, others hold anything. */
-export type ReferenceForm = 'any' | 'qualified';
+/**
+How strictly a field is read, after the self-describing forms (qcs resources, COS hosts and URLs):
+
+- `qualified`: nothing else, for fields such as `subject` and `eventSource` that may hold unrelated text;
+- `name`: also a bare `<name>[-<appid>]` and nothing more, for fields that hold a bucket name
+  (`requestParameters.Bucket`);
+- `resource`: also `<name>-<appid>/<key or *>`, for resource fields (`resourceName`, `resources[]`). A
+  product-relative resource such as `instance/ins-1` (CloudAudit's field table, "查看操作记录", gives
+  `policy/7934***`) is not taken for a bucket called `instance`: only a complete id may carry a path.
+*/
+export type ReferenceForm = 'qualified' | 'name' | 'resource';
+
+/** What one string says: a bucket reference, a reason it is none, or nothing to report (empty, `*`, unrelated text). */
+export type ReferenceResult = {ref: BucketRef} | {rejected: string} | undefined;
+
+// What a bare name may hold before it is completed and validated (COS naming rules, lower case).
+const BARE_NAME = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
+const QCS_SERVICE = /^qcs:[^:]*:([^:]*):/i;
 
 /**
-Read a bucket reference from a string. `qualified` accepts only self-describing forms (qcs resources,
-COS hosts and URLs), for fields such as `subject` that may hold unrelated text; `any` also takes a
-bare `<name>[-<appid>]`, cut at the first `/` (`bucket-1250000000/object.txt`).
+Read a bucket reference from a string, or say why it is none. `*`, empty strings and wildcard
+resources (`qcs::cos:<region>:uid/<appid>:*`) mean "any bucket" and are ignored, as is unrelated text
+in a `qualified` field. A bare name is only accepted when it is shaped like one, so no bucket id is ever
+assembled from text that is not a name.
 */
-export function parseBucketReference(value: string, form: ReferenceForm = 'any'): BucketRef | undefined {
+export function readBucketReference(value: string, form: ReferenceForm): ReferenceResult {
+	const result = readReference(value, form);
+	if (result !== undefined && 'ref' in result && !BARE_NAME.test(result.ref.bucket)) {
+		return {rejected: 'not a bucket name: only a-z, 0-9 and "-", not starting or ending with "-"'};
+	}
+
+	return result;
+}
+
+function readReference(value: string, form: ReferenceForm): ReferenceResult {
 	const trimmed = value.trim();
-	if (trimmed === '' || trimmed.length > MAX_REFERENCE_LENGTH) {
+	if (trimmed === '' || trimmed === '*') {
 		return undefined;
 	}
 
+	if (trimmed.length > MAX_REFERENCE_LENGTH) {
+		return {rejected: `longer than ${MAX_REFERENCE_LENGTH} characters`};
+	}
+
 	if (/^qcs:/i.test(trimmed)) {
-		return parseQcsResource(trimmed);
+		const ref = parseQcsResource(trimmed);
+		if (ref !== undefined) {
+			return {ref};
+		}
+
+		const service = QCS_SERVICE.exec(trimmed)?.[1]?.toLowerCase();
+		return service === 'cos' ? undefined : {rejected: `a ${service ? `${service} ` : ''}resource, not a COS bucket`};
 	}
 
 	if (URL_PREFIX.test(trimmed)) {
-		return parseCosUrl(trimmed);
+		const ref = parseCosUrl(trimmed);
+		return ref === undefined ? (form === 'qualified' ? undefined : {rejected: 'a URL whose host is not a COS bucket host'}) : {ref};
 	}
 
-	const host = parseCosHost(trimmed.split('/', 1)[0] ?? '');
-	if (host !== undefined || form === 'qualified') {
-		return host;
+	const [head = '', ...tail] = trimmed.split('/');
+	const host = parseCosHost(head);
+	if (host !== undefined) {
+		return {ref: host};
 	}
 
-	const bucket = trimmed.split('/', 1)[0] ?? '';
-	return bucket === '' || bucket === '*' ? undefined : {bucket};
+	if (form === 'qualified' || head === '' || head === '*') {
+		return undefined;
+	}
+
+	if (tail.length > 0 && (form === 'name' || !APP_ID_SUFFIX.test(head))) {
+		return {rejected: form === 'name' ? 'holds "/": not a bucket name' : 'a product-relative resource, not a bucket id ("<name>-<appid>/…")'};
+	}
+
+	return {ref: {bucket: head}};
 }
 
 /**
@@ -168,4 +213,18 @@ export function qcsAppId(values: readonly unknown[]): string | undefined {
 	}
 
 	return undefined;
+}
+
+// A COS service endpoint: `cos.<region>.myqcloud.com` (CloudAudit's `eventSource` for COS calls is
+// `cos.<region>.myqcloud.com`, by the pattern of `cam.ap-guangzhou.api.tencentyun.com` in its field table).
+const COS_SERVICE_HOST = /^cos\.([a-z0-9-]+)\.(?:myqcloud\.com|tencentcos\.cn)$/;
+
+/** The region a COS endpoint names: a service host `cos.<region>.myqcloud.com` or a bucket host; undefined otherwise. */
+export function regionOfCosEndpoint(value: string): string | undefined {
+	if (value.length > MAX_REFERENCE_LENGTH) {
+		return undefined;
+	}
+
+	const host = value.trim().toLowerCase().replace(URL_PREFIX, '').split(/[/?#]/, 1)[0]?.replace(/:\d*$/, '') ?? '';
+	return COS_SERVICE_HOST.exec(host)?.[1] ?? parseCosHost(host)?.region;
 }

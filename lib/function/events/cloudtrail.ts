@@ -79,6 +79,6 @@ export function parseCloudTrail(event: Fields): ParsedEvent {
 		return result();
 	}
 
-	plan.target({bucket: bucketText, region, source: 'detail.requestParameters.bucketName'});
+	plan.target({bucket: bucketText, region, source: 'detail.requestParameters.bucketName', created: true});
 	return result();
 }

@@ -118,3 +118,27 @@ export function parseJson(value: string): {ok: true; value: unknown} | {ok: fals
 		return {ok: false, error: error instanceof Error ? error.message : 'not JSON'};
 	}
 }
+
+// JSON text longer than this is not a record field worth decoding (a platform payload is at most 6 MB,
+// but no field we read comes near this).
+const MAX_JSON_TEXT = 1024 * 1024;
+
+/**
+A value as data: JSON text holding an object or an array is decoded, anything else is returned as is.
+CloudAudit stores `resources`, `requestParameters`, `sessionContext` (and sometimes the whole record) as
+JSON text (tccli `tccli/examples/cloudaudit/v20190319/DescribeEvents.md`), other deliveries as objects:
+reading through this accepts both. Text that fails to parse stays text.
+*/
+export function decodeJsonText(value: unknown): unknown {
+	if (typeof value !== 'string' || value.length > MAX_JSON_TEXT) {
+		return value;
+	}
+
+	const trimmed = value.trim();
+	if (!(trimmed.startsWith('{') || trimmed.startsWith('['))) {
+		return value;
+	}
+
+	const parsed = parseJson(trimmed);
+	return parsed.ok && typeof parsed.value === 'object' && parsed.value !== null ? parsed.value : value;
+}

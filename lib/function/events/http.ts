@@ -229,6 +229,36 @@ function readSourceIp(value: unknown): string | undefined {
 	return ip !== undefined && IP_ADDRESS.test(ip) ? ip : undefined;
 }
 
+const BRACKETED_IPV6 = /^\[([0-9A-Fa-f:.]{2,64})\](?::\d{1,5})?$/;
+const IPV4_WITH_PORT = /^(\d{1,3}(?:\.\d{1,3}){3})(?::\d{1,5})?$/;
+
+/**
+The client address of an SCF function URL request: the `x-scf-remote-addr` header SCF adds (the sample
+event of docs 583/69491, the international edition of 583/96099, carries `"x-scf-remote-addr":
+"111.206.96.145"`). A function URL event has no request context, so this is the only record of the client
+address and is trusted as a gateway's context is. A port is dropped; a repeated header (joined with ", ",
+as when a client sent one too) or anything but an address gives nothing.
+*/
+function readRemoteAddr(value: string | undefined): string | undefined {
+	const raw = text(value);
+	if (raw === undefined) {
+		return undefined;
+	}
+
+	const bracketed = BRACKETED_IPV6.exec(raw)?.[1];
+	if (bracketed !== undefined) {
+		return readSourceIp(bracketed);
+	}
+
+	const ipv4 = IPV4_WITH_PORT.exec(raw)?.[1];
+	if (ipv4 !== undefined) {
+		return ipv4;
+	}
+
+	// What is left may only be a bare IPv6 address (no dots: an IPv4 address would have matched above).
+	return raw.includes('.') ? undefined : readSourceIp(raw);
+}
+
 function readContext(event: Fields): Fields | undefined {
 	const context = own<APIGatewayProxyEvent>(event, 'requestContext');
 	if (context === undefined || context === null) {
@@ -321,14 +351,18 @@ function readScf(event: Fields, flavor: 'scf-apigw' | 'scf-function-url'): HttpR
 		useContextMethod ? 'requestContext.httpMethod' : 'httpMethod',
 	);
 	const {path, query: pathQuery} = readPath(own<ScfFunctionUrlEvent>(event, 'path'), 'path');
+	const headers = merge(
+		readHeaders(own<ScfFunctionUrlEvent>(event, 'headers'), 'headers'),
+		readHeaders(own<ScfApiGatewayEvent>(event, 'headerParameters'), 'headerParameters'),
+	);
+	// A function URL event has no request context (docs 583/96099): SCF puts the client address in a header.
+	const sourceIp =
+		flavor === 'scf-function-url' ? readRemoteAddr(headers['x-scf-remote-addr']) : readSourceIp(context === undefined ? undefined : own<ScfContext>(context, 'sourceIp'));
 	return request(
 		{
 			method,
 			path: stripStage(path, context),
-			headers: merge(
-				readHeaders(own<ScfFunctionUrlEvent>(event, 'headers'), 'headers'),
-				readHeaders(own<ScfApiGatewayEvent>(event, 'headerParameters'), 'headerParameters'),
-			),
+			headers,
 			query: merge(
 				readQuery(own<ScfFunctionUrlEvent>(event, 'queryString'), 'queryString'),
 				readQuery(own<ScfApiGatewayEvent>(event, 'queryStringParameters'), 'queryStringParameters'),
@@ -337,7 +371,7 @@ function readScf(event: Fields, flavor: 'scf-apigw' | 'scf-function-url'): HttpR
 			body: readBody(event),
 			flavor,
 		},
-		readSourceIp(context === undefined ? undefined : own<ScfContext>(context, 'sourceIp')),
+		sourceIp,
 	);
 }
 

@@ -4,26 +4,32 @@ it into a plan (see `ParsedEvent`). Decisions worth knowing:
 
 - Detection is by shape, most specific first: `EventList` (EventBridge batch), `Records` (COS trigger when
   `Records[0].cos` exists, else unsupported), `detail-type` (AWS), CloudEvents `specversion`/`source`,
-  timer `Type`, and HTTP last because `path`/`headers` say the least.
+  a bare CloudAudit record (`eventSource` + `eventName`: an EventBridge transform passed only `$.data`
+  on, and such a record carries `httpMethod` too), timer `Type`, and HTTP last because
+  `httpMethod`/`path`/`headers` say the least. An event that is JSON text is decoded first.
 - Bind events never become `invalid` per entry: a broken entry is a `failed` record (code `InvalidEvent`,
-  message starting with its field path), a failed creation or another operation a `skipped` one. Only an
-  unusable wrapper (`EventList` not an array) makes the whole event `invalid`.
-- APPIDs come from a `qcs::cos:…:uid/<appid>:…` resource or the function's context, never from CloudAudit
-  account ids (UINs). COS trigger regions: `s3Region`, the mapped short code, the object URL's host, then
+  message starting with its field path), a failed creation or another operation a `skipped` one, and a
+  `PutBucket` whose bucket or region cannot be read a `failed` record with code `UnrecognizedEvent` plus
+  an entry in `unrecognized` (with a scrubbed digest for the log). Only an unusable wrapper (`EventList`
+  not an array) makes the whole event `invalid`.
+- APPIDs come from a `qcs::cos:…:uid/<appid>:…` resource, the function's context, then a CloudAudit
+  `sessionContext.appId`; never from CloudAudit account ids (UINs). COS trigger regions: `s3Region`, the mapped short code, the object URL's host, then
   the function's own region.
 - HTTP: a leading `/<stage>` is removed when `requestContext.stage` is set (not `$default`); repeated
-  query values keep the first; `sourceIp` only ever comes from the gateway's request context.
+  query values keep the first; `sourceIp` comes from the gateway's request context, or for an SCF
+  function URL (which has none) from the `x-scf-remote-addr` header SCF adds; never from `x-forwarded-for`.
 */
-import {envelopeHints, isCosAuditEvent, isTencentCloudEvent, parseCloudAudit, parseEventList} from './cloudaudit.js';
+import {envelopeHints, isAuditRecord, isCosAuditEvent, isCosAuditRecord, isTencentCloudEvent, parseCloudAudit, parseEventList} from './cloudaudit.js';
 import {isS3CloudTrailEvent, parseCloudTrail} from './cloudtrail.js';
 import {isCosTrigger, parseCosTrigger} from './cos-trigger.js';
-import {describe, type Fields, has, isFields, listKeys, own, plain} from './fields.js';
+import {type FieldPath, MAX_FIELD_PATHS, parseFieldPath} from './field-paths.js';
+import {decodeJsonText, describe, type Fields, has, isFields, listKeys, own, plain} from './fields.js';
 import {isHttpEvent, parseHttp} from './http.js';
 import {isRegionId} from './regions.js';
 import {isScheduledEvent, isTimerEvent, parseSchedule, parseTimer} from './timer.js';
 import type {EventContext, ParsedEvent} from './types.js';
 
-export type {BindTarget, BindTrigger, EventContext, HttpFlavor, HttpRequest, KnownTrigger, ParsedEvent, SyncRequestOptions, SyncTrigger} from './types.js';
+export type {BindTarget, BindTrigger, EventContext, HttpFlavor, HttpRequest, KnownTrigger, ParsedEvent, SyncRequestOptions, SyncTrigger, UnrecognizedRecord} from './types.js';
 export type {
 	CloudAuditData,
 	CosTriggerEvent,
@@ -37,7 +43,10 @@ export type {
 export type {CloudTrailDetail, CloudTrailEvent} from './cloudtrail.js';
 export {mapShortRegion} from './regions.js';
 export {parseSyncOptions, SYNC_OPTION_KEYS} from './sync-options.js';
-export {INVALID_EVENT, UNKNOWN_BUCKET} from './plan.js';
+export {INVALID_EVENT, UNKNOWN_BUCKET, UNRECOGNIZED_EVENT} from './plan.js';
+export {FieldPathError, MAX_FIELD_PATHS, parseFieldPath, readFieldPath} from './field-paths.js';
+export type {FieldPath} from './field-paths.js';
+export {digestRecord} from './digest.js';
 
 const APP_ID = /^\d{5,12}$/;
 
@@ -92,13 +101,44 @@ function normalizeContext(context: unknown): EventContext {
 		normalized.region = region.trim();
 	}
 
+	const bucketPaths = fieldPaths(own<EventContext>(context, 'bucketPaths'));
+	const regionPaths = fieldPaths(own<EventContext>(context, 'regionPaths'));
+	if (bucketPaths.length > 0) {
+		normalized.bucketPaths = bucketPaths;
+	}
+
+	if (regionPaths.length > 0) {
+		normalized.regionPaths = regionPaths;
+	}
+
 	return normalized;
 }
 
+/** Configured paths, re-parsed from their text: only well-formed paths reach the readers. */
+function fieldPaths(value: unknown): FieldPath[] {
+	if (!Array.isArray(value)) {
+		return [];
+	}
+
+	const paths: FieldPath[] = [];
+	for (const item of value.slice(0, MAX_FIELD_PATHS)) {
+		try {
+			const source = isFields(item) ? own<FieldPath>(item, 'text') : item;
+			if (typeof source === 'string') {
+				paths.push(parseFieldPath(source));
+			}
+		} catch {}
+	}
+
+	return paths;
+}
+
 // Order matters: wrappers first (`EventList`, `Records`), then envelopes that name themselves
-// (`detail-type`, CloudEvents `source`/`specversion`, timer `Type`), and HTTP last, because its marks
-// (`path`, `headers`) are the least specific.
-function dispatch(event: unknown, context: EventContext): ParsedEvent {
+// (`detail-type`, CloudEvents `source`/`specversion`), records that name themselves (CloudAudit
+// `eventSource`/`eventName`, timer `Type`), and HTTP last, because its marks (`httpMethod`, `path`,
+// `headers`) are the least specific: a bare CloudAudit record has `httpMethod` too.
+function dispatch(raw: unknown, context: EventContext): ParsedEvent {
+	const event = decodeJsonText(raw);
 	if (!isFields(event)) {
 		return unsupported(describeEvent(event));
 	}
@@ -121,6 +161,10 @@ function dispatch(event: unknown, context: EventContext): ParsedEvent {
 
 	if (isTencentCloudEvent(event)) {
 		return isCosAuditEvent(event) ? parseCloudAudit(event, context) : unsupported(describeEvent(event));
+	}
+
+	if (isAuditRecord(event)) {
+		return isCosAuditRecord(event) ? parseCloudAudit(event, context) : unsupported(`a CloudAudit record of another product (${envelopeHints(event)})`);
 	}
 
 	if (isTimerEvent(event)) {

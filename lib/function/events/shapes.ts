@@ -23,29 +23,48 @@ export type TencentCloudEvent = {
 /** Batch delivery of EventBridge events. */
 export type TencentEventList = {EventList: TencentCloudEvent[]};
 
-/** The fields of a CloudAudit record we look at. Where COS puts the bucket is undocumented. */
+/**
+The fields of a CloudAudit record we look at. Published records (tccli
+`tccli/examples/cloudaudit/v20190319/DescribeEvents.md` and `LookUpEvents.md`; CloudAudit's field table,
+"查看操作记录") carry `resources`, `requestParameters` and `userIdentity.sessionContext` as JSON text,
+`resourceName` relative to the product (`instance/ins-…`) or empty, `errorCode` as `0` or `"0"`. Where COS
+puts the bucket of a `PutBucket` is not published.
+*/
 export type CloudAuditData = {
 	/** `PutBucket` for a bucket creation. */
 	eventName?: string;
+	/** Where the call was made; may be the request's region rather than the resource's. */
 	eventRegion?: string;
+	/** `<product>.<region>.<domain>`; for COS `cos.<region>.myqcloud.com`. */
+	eventSource?: string;
 	resourceType?: string;
 	resourceRegion?: string;
-	/** A bare id, a COS host, or a CAM resource. */
+	/** Relative to the product (`policy/7934***`), empty, or (in our fixtures) a bare id or CAM resource. */
 	resourceName?: string;
-	/** A string, an array of strings or `{name | resourceName | resourceId}` objects, or such an object. */
+	/** JSON text of an array of CAM resources (`"[\"*\"]"`), an array, an object, or empty. */
 	resources?: unknown;
-	/** An object or its JSON text, with `bucket`/`Bucket`/`bucketName`/`BucketName`/`Host`. */
+	/** JSON text of an object (`"{\"Bucket\": …, \"Region\": …}"`) or the object. */
 	requestParameters?: unknown;
+	/** `accountId` is a UIN, not an APPID; `sessionContext` (JSON text or object) holds `appId`. */
+	userIdentity?: unknown;
 	/** Non-zero / non-empty when the call failed. */
 	errorCode?: number | string;
 	apiErrorCode?: number | string;
+	/** Present on records delivered without their envelope, which makes them look like HTTP events. */
+	httpMethod?: string;
 };
+
+/** `userIdentity` of a CloudAudit record: the fields we read. */
+export type CloudAuditIdentity = {accountId?: string | number; sessionContext?: unknown};
+
+/** `userIdentity.sessionContext`: the APPID of the caller's account. */
+export type CloudAuditSession = {appId?: string | number};
 
 /** One entry of `data.resources` when it is an object. */
 export type CloudAuditResource = {name?: string; resourceName?: string; resourceId?: string};
 
 /** The `requestParameters` keys that may hold the bucket, most specific first. */
-export type CloudAuditRequestParameters = {bucket?: string; Bucket?: string; bucketName?: string; BucketName?: string; Host?: string; host?: string};
+export type CloudAuditRequestParameters = {bucket?: string; Bucket?: string; bucketName?: string; BucketName?: string; Host?: string; host?: string; Region?: string; region?: string};
 
 /** COS trigger event (SCF docs 583/9707). */
 export type CosTriggerEvent = {Records: CosTriggerRecord[]};

@@ -32,9 +32,17 @@ function withOptions(trigger: SyncTrigger, value: unknown, field: string): Parse
 	}
 }
 
+// A label is logged, not acted on: keep it to one readable line.
+const MAX_LABEL_LENGTH = 200;
+
 /**
-Plan a timer event. `Message` is the trigger's custom argument: empty means a default sync, a JSON
-object carries {@link SyncRequestOptions}; anything else is refused rather than guessed at.
+Plan a timer event. `Message` is the trigger's custom argument, free text typed in the SCF console (the
+documented sample is `"user define msg body"`, docs 583/31927):
+
+- empty: a default sync;
+- text starting with `{`: JSON sync options ({@link SyncRequestOptions}); if it does not parse or
+  validate, the event is `invalid` (a typo in options must not silently become a full sync with defaults);
+- any other text (not a JSON object): a label for the run, logged; a default sync.
 */
 export function parseTimer(event: Fields): ParsedEvent {
 	const message = own<TimerEvent>(event, 'Message');
@@ -57,11 +65,7 @@ export function parseTimer(event: Fields): ParsedEvent {
 	}
 
 	if (!trimmed.startsWith('{')) {
-		return {
-			kind: 'invalid',
-			trigger: 'timer',
-			message: `Message: expected empty or a JSON object of sync options such as {"dryRun":true}, got ${describe(message)}`,
-		};
+		return {kind: 'sync', trigger: 'timer', options: {}, label: plain(trimmed, MAX_LABEL_LENGTH)};
 	}
 
 	const parsed = parseJson(trimmed);

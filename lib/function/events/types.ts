@@ -1,4 +1,5 @@
 import type {BucketResult} from '../../results.js';
+import type {FieldPath} from './field-paths.js';
 
 /** One bucket an event asks to bind, and where in the event it was found. */
 export type BindTarget = {
@@ -7,6 +8,26 @@ export type BindTarget = {
 	region: string;
 	/** Field path the bucket came from, e.g. `EventList[3].data.resourceName`. */
 	source: string;
+	/**
+	The event announced the bucket's creation (CloudAudit `PutBucket`, CloudTrail `CreateBucket`): it was
+	just made, so it is bound first and its status read only when the bind fails.
+	*/
+	created?: true;
+};
+
+/**
+A bucket-creation record whose bucket (or region) could not be read: what the logs and the webhook
+report so that someone can set BINDER_EVENT_BUCKET_PATH / BINDER_EVENT_REGION_PATH.
+*/
+export type UnrecognizedRecord = {
+	/** Where the record is in the event: `''` for the event itself, `EventList[3]`. */
+	path: string;
+	/** The operation, e.g. `PutBucket`. */
+	eventName: string;
+	/** Why it was not read, naming what was looked at and the setting that fixes it. */
+	message: string;
+	/** Scrubbed outline of the record (field paths, types, cut values); see `digestRecord`. */
+	digest: string[];
 };
 
 /** Where an HTTP request came from; each platform wraps requests differently. */
@@ -26,7 +47,10 @@ export type HttpRequest = {
 	body: string | undefined;
 	/** `aws-apigw-v2` also covers Lambda function URLs (same payload). */
 	flavor: HttpFlavor;
-	/** The client address as the gateway saw it; never taken from headers (they can be forged). */
+	/**
+	The client address as the platform saw it: the gateway's request context, or for an SCF function URL
+	the `x-scf-remote-addr` header SCF sets itself (docs 583/96099). Never `x-forwarded-for`, which clients can forge.
+	*/
 	sourceIp?: string;
 };
 
@@ -56,15 +80,16 @@ export type KnownTrigger = BindTrigger | SyncTrigger | 'http';
 /**
 What an event asks for, decided without any I/O.
 
-- `bind`: bind `targets`; `decided` holds the entries already final (failed creations, broken entries).
-- `sync`: run a sync with `options`.
+- `bind`: bind `targets`; `decided` holds the entries already final (failed creations, broken entries);
+  `unrecognized` (only when there are any) the creation records whose bucket could not be read, also in `decided`.
+- `sync`: run a sync with `options`; `label` is a timer message that was plain text, not options.
 - `http`: route `request`.
 - `invalid`: a recognised trigger whose event is malformed; `message` names the field.
 - `unsupported`: not an event we know; `message` says what was seen.
 */
 export type ParsedEvent =
-	| {kind: 'bind'; trigger: BindTrigger; targets: BindTarget[]; decided: BucketResult[]}
-	| {kind: 'sync'; trigger: SyncTrigger; options: SyncRequestOptions}
+	| {kind: 'bind'; trigger: BindTrigger; targets: BindTarget[]; decided: BucketResult[]; unrecognized?: UnrecognizedRecord[]}
+	| {kind: 'sync'; trigger: SyncTrigger; options: SyncRequestOptions; label?: string}
 	| {kind: 'http'; trigger: 'http'; request: HttpRequest}
 	| {kind: 'invalid'; trigger: KnownTrigger; message: string}
 	| {kind: 'unsupported'; trigger: 'unsupported'; message: string};
@@ -75,4 +100,8 @@ export type EventContext = {
 	appId?: string;
 	/** `context.tencentcloud_region` or `TENCENTCLOUD_REGION`: the function's own region (a COS trigger's bucket is always there). */
 	region?: string;
+	/** BINDER_EVENT_BUCKET_PATH: where else a CloudAudit record may name its bucket, tried first. */
+	bucketPaths?: FieldPath[];
+	/** BINDER_EVENT_REGION_PATH: where else a CloudAudit record may name the bucket's region, tried first. */
+	regionPaths?: FieldPath[];
 };

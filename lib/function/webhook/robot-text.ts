@@ -43,6 +43,9 @@ export function robotText(report: InvocationReport, style: TextStyle): string {
 		quote(`trigger ${report.trigger} · request ${report.requestId}${report.functionName ? ` · function ${report.functionName}` : ''}`),
 		quote(`started ${report.startedAt} · ${Math.round(report.durationMs)} ms`),
 		...(report.error ? [`${bold('Error')} ${report.error.code}: ${report.error.message}`] : []),
+		...(report.unrecognized && report.unrecognized.length > 0
+			? [`${bold('Unrecognized')} ${report.unrecognized.length} bucket creation record${report.unrecognized.length === 1 ? '' : 's'}: set BINDER_EVENT_BUCKET_PATH / BINDER_EVENT_REGION_PATH (the error log has each record's outline)`]
+			: []),
 	].map((line) => truncateUtf8(line, MAX_HEADER_LINE_BYTES));
 
 	const failed = report.results.filter((result) => result.outcome === 'failed');

@@ -75,6 +75,10 @@ export function collectSecrets(secret: string | undefined, url: URL | undefined,
 
 const isOutcome = (value: unknown): value is Outcome => (OUTCOMES as readonly unknown[]).includes(value);
 
+// A webhook body stays bounded whatever an event held: records and digest lines beyond these are dropped.
+const MAX_UNRECOGNIZED = 20;
+const MAX_DIGEST_LINES = 80;
+
 function finite(value: unknown): number {
 	return typeof value === 'number' && Number.isFinite(value) ? value : 0;
 }
@@ -121,5 +125,13 @@ export function sanitizeReport(report: InvocationReport, secrets: readonly strin
 		}),
 		error: report.error ? {code: text(report.error.code), message: text(report.error.message)} : undefined,
 	};
+	if (Array.isArray(report.unrecognized) && report.unrecognized.length > 0) {
+		sanitized.unrecognized = report.unrecognized.slice(0, MAX_UNRECOGNIZED).map((value) => {
+			const record = (value ?? {}) as Partial<NonNullable<InvocationReport['unrecognized']>[number]>;
+			const digest: unknown[] = Array.isArray(record.digest) ? record.digest : [];
+			return {path: text(record.path), eventName: text(record.eventName), message: text(record.message), digest: digest.slice(0, MAX_DIGEST_LINES).map((line) => text(line))};
+		});
+	}
+
 	return sanitized;
 }

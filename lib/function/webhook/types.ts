@@ -89,6 +89,12 @@ export type InvocationReport = {
 	results: BucketResult[];
 	/** An invocation-level error (bad event, missing configuration, …). */
 	error?: {code: string; message: string};
+	/**
+	Bucket-creation records whose bucket or region could not be read (each also a `failed` result with
+	code `UnrecognizedEvent`): where the record was, why, and a scrubbed outline of it, so that
+	BINDER_EVENT_BUCKET_PATH / BINDER_EVENT_REGION_PATH can be set without digging through logs.
+	*/
+	unrecognized?: Array<{path: string; eventName: string; message: string; digest: string[]}>;
 };
 
 /** How a delivery ended. Safe to log: no secret, no URL query. */
