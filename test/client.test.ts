@@ -1,7 +1,7 @@
 import {test} from 'uvu';
 import * as assert from 'uvu/assert';
 import {createClient, type ClientOptions} from '../lib/client/client.js';
-import {isBinderError, type BinderError} from '../lib/errors/binder-error.js';
+import {isBinderError, type BinderError} from '../lib/core/errors.js';
 import {DEMO_CREDENTIALS, startEmulator, type Emulator, type EmulatorOptions} from '../lib/emulator/index.js';
 import {startReceiver} from './support/receiver.js';
 

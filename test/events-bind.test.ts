@@ -1,7 +1,7 @@
 import {test} from 'uvu';
 import * as assert from 'uvu/assert';
 import {type BindTarget, mapShortRegion, type ParsedEvent, parseEvent, parseFieldPath} from '../lib/function/events/index.js';
-import type {BucketResult} from '../lib/results.js';
+import type {BucketResult} from '../lib/core/results.js';
 import {auditEvent, CONTEXT, cosRecord, fixture} from './fixtures/events/factories.js';
 
 type Bind = {targets: BindTarget[]; decided: BucketResult[]};

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import {test} from 'uvu';
 import * as assert from 'uvu/assert';
 import {type EventContext, type ParsedEvent, parseEvent} from '../lib/function/events/index.js';
-import {OUTCOMES} from '../lib/results.js';
+import {OUTCOMES} from '../lib/core/results.js';
 import {auditEvent, CONTEXT, fixture, fixtureNames} from './fixtures/events/factories.js';
 
 // Fixed seed: a failure reproduces exactly; change it deliberately to explore further.

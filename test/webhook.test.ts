@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import {Webhook} from 'standardwebhooks';
 import {test} from 'uvu';
 import * as assert from 'uvu/assert';
-import type {BucketResult} from '../lib/results.js';
+import type {BucketResult} from '../lib/core/results.js';
 import {
 	buildStandardPayload,
 	deliverWebhook,

@@ -1,4 +1,4 @@
-import type {BucketResult} from '../results.js';
+import type {BucketResult} from '../core/results.js';
 import {redact} from '../utils/redact.js';
 
 /** A stream the CLI writes to: `process.stdout`/`stderr`, or a pseudo-stream in tests. */

@@ -1,4 +1,4 @@
-import type {BucketResult} from '../results.js';
+import type {BucketResult} from '../core/results.js';
 
 /** What the client tells about a retry it is about to make (see `ClientOptions.onRetry`). */
 export type RetryNotice = {operation: string; bucket?: string; attempt: number; delayMs: number; code: string};

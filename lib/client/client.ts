@@ -1,10 +1,10 @@
 import {setMaxListeners} from 'node:events';
-import {BinderError, isBinderError, type Operation} from '../errors/binder-error.js';
-import type {BucketResult} from '../results.js';
+import {BinderError, isBinderError, type Operation} from '../core/errors.js';
+import type {BucketResult} from '../core/results.js';
 import {childrenNamed, childText, child, parseXml, type XmlElement} from '../utils/xml.js';
 import type {CredentialSource} from './credentials.js';
 import {hosts, parseEndpoint} from './endpoint.js';
-import {parseBucketId, validateRegion} from './names.js';
+import {parseBucketId, validateRegion} from '../core/names.js';
 import {invalidResponse, isAmbiguous, sendRequest, type ApiRequest, type ApiResponse, type EngineOptions, type RequestCounter, type RetryOptions} from './request.js';
 
 /** Cloud Infinite binding state of a bucket. */

@@ -1,4 +1,4 @@
-import {BinderError} from '../errors/binder-error.js';
+import {BinderError} from '../core/errors.js';
 import {tencentUrlEncode} from '../utils/url-encode.js';
 
 /** Where one request goes and what its signature covers. */

@@ -1,4 +1,4 @@
-import {BinderError, isBinderError, type Operation} from '../errors/binder-error.js';
+import {BinderError, isBinderError, type Operation} from '../core/errors.js';
 import {getAuthorization} from '../signer/authorization.js';
 import {attemptSignal} from '../utils/any-signal.js';
 import {sendOnce} from '../utils/http-transport.js';

@@ -1,5 +1,5 @@
-import {isBinderError} from '../errors/binder-error.js';
-import {parseBucketId, validateRegion, type BucketId} from '../client/names.js';
+import {isBinderError} from '../core/errors.js';
+import {parseBucketId, validateRegion, type BucketId} from '../core/names.js';
 import {EmulatorError} from './errors.js';
 import type {CredentialRecord} from './auth.js';
 import type {CiStatus, EmulatorBucket, EmulatorCredential} from './types.js';

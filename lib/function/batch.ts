@@ -1,6 +1,6 @@
 import type {Client} from '../client/client.js';
-import {isBinderError} from '../errors/binder-error.js';
-import type {BucketResult} from '../results.js';
+import {isBinderError} from '../core/errors.js';
+import type {BucketResult} from '../core/results.js';
 import {compileGlobs} from '../utils/glob.js';
 import {mapWithConcurrency} from '../utils/pool.js';
 import {untilAborted} from '../utils/until-aborted.js';

@@ -1,6 +1,6 @@
-import {BinderError} from '../errors/binder-error.js';
+import {BinderError} from '../core/errors.js';
 import {parseEndpoint} from '../client/endpoint.js';
-import {validateRegion} from '../client/names.js';
+import {isAppId, validateRegion} from '../core/names.js';
 import {FieldPathError, MAX_FIELD_PATHS, parseFieldPath, type FieldPath} from './events/field-paths.js';
 import {parsePatterns} from './events/sync-options.js';
 import {environmentSecrets} from './webhook/sanitize.js';
@@ -248,7 +248,7 @@ export function loadConfig(env: Env = process.env): BinderConfig {
 	}
 
 	const appId = env.TENCENTCLOUD_APPID?.trim() || undefined;
-	if (appId !== undefined && !/^\d{5,12}$/.test(appId)) {
+	if (appId !== undefined && !isAppId(appId)) {
 		fail('TENCENTCLOUD_APPID', 'must be digits');
 	}
 

@@ -1,7 +1,7 @@
 import {timingSafeEqual, createHash} from 'node:crypto';
-import {BinderError, isBinderError} from '../errors/binder-error.js';
-import {parseBucketId, validateRegion} from '../client/names.js';
-import type {BucketResult} from '../results.js';
+import {BinderError, isBinderError} from '../core/errors.js';
+import {hasAppIdSuffix, isBucketName, parseBucketId, validateRegion} from '../core/names.js';
+import type {BucketResult} from '../core/results.js';
 import type {HttpRequest, SyncRequestOptions} from './events/index.js';
 import {parseSyncOptions} from './events/index.js';
 
@@ -124,7 +124,7 @@ const invalid = (message: string): never => {
 
 /** A bare bucket name (no `-<appid>`) completed with the function's APPID, when it is known. */
 function withAppId(value: unknown, appId: string | undefined): unknown {
-	return typeof value === 'string' && appId !== undefined && /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/.test(value) && !/-\d{5,12}$/.test(value) ? `${value}-${appId}` : value;
+	return typeof value === 'string' && appId !== undefined && isBucketName(value) && !hasAppIdSuffix(value) ? `${value}-${appId}` : value;
 }
 
 function bindAction(value: unknown, maxBuckets: number, defaultRegion: string | undefined, appId: string | undefined): HttpAction {

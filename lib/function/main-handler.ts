@@ -1,6 +1,6 @@
 import {checkedStatus, createClient, type Client} from '../client/client.js';
-import {isBinderError} from '../errors/binder-error.js';
-import {summarize, type BucketResult, type ResultSummary} from '../results.js';
+import {isBinderError} from '../core/errors.js';
+import {summarize, type BucketResult, type ResultSummary} from '../core/results.js';
 import {bindTargets, syncAccount, type TimeBudget} from './batch.js';
 import {loadConfig, secretsOf, type BinderConfig} from './config.js';
 import {parseEvent, type HttpFlavor, type HttpRequest, type ParsedEvent, type SyncRequestOptions, type UnrecognizedRecord} from './events/index.js';

@@ -10,7 +10,7 @@ failing quietly. The published shapes (tccli `tccli/examples/cloudaudit/v2019031
 `LookUpEvents.md`; CloudAudit's field table "查看操作记录") put JSON text in `resources`,
 `requestParameters` and `userIdentity.sessionContext`, and product-relative names in `resourceName`.
 */
-import {parseBucketId} from '../../client/names.js';
+import {isAppId, parseBucketId} from '../../core/names.js';
 import {type BucketRef, completeBucketId, qcsAppId, readBucketReference, type ReferenceForm, regionOfCosEndpoint} from './bucket-ref.js';
 import {digestRecord} from './digest.js';
 import {readFieldPaths} from './field-paths.js';
@@ -32,7 +32,6 @@ const COS_EVENT_SOURCE = /^cos[.:]/i;
 const MAX_RESOURCES_SCANNED = 100;
 // Rejected candidates named in a message; the digest in the log has the rest.
 const MAX_REJECTIONS_SHOWN = 4;
-const APP_ID = /^\d{5,12}$/;
 
 /** Whether the envelope is a Tencent EventBridge CloudEvent (of any product). */
 export function isTencentCloudEvent(event: Fields): boolean {
@@ -259,7 +258,7 @@ function sessionAppId(record: Fields): string | undefined {
 	const session = isFields(identity) ? decodeJsonText(own<CloudAuditIdentity>(identity, 'sessionContext')) : undefined;
 	const appId = isFields(session) ? own<CloudAuditSession>(session, 'appId') : undefined;
 	const value = typeof appId === 'number' || typeof appId === 'string' ? String(appId).trim() : '';
-	return APP_ID.test(value) ? value : undefined;
+	return isAppId(value) ? value : undefined;
 }
 
 type Resolution =

@@ -1,4 +1,5 @@
 import type {EventBridgeEvent} from 'aws-lambda';
+import {hasAppIdSuffix} from '../../core/names.js';
 import {describe, type Fields, isFields, own, plain, quote, text} from './fields.js';
 import {createBindPlan} from './plan.js';
 import type {ParsedEvent} from './types.js';
@@ -74,7 +75,7 @@ export function parseCloudTrail(event: Fields): ParsedEvent {
 	// CloudTrail reports S3 buckets. Only a name shaped like a COS id (`<name>-<appid>`, e.g. from a
 	// COS-compatible setup that forwards these events) is something we can bind; an S3 bucket is
 	// nothing to do, which is a skip with its reason, not a failure that would page someone.
-	if (!/-\d{5,12}$/.test(bucketText)) {
+	if (!hasAppIdSuffix(bucketText)) {
 		plan.skip(bucketText, regionText, 'an S3 bucket (no "-<appid>" suffix): not a COS bucket, nothing to bind');
 		return result();
 	}

@@ -1,4 +1,4 @@
-import {parseBucketId} from '../../client/names.js';
+import {isAppId, parseBucketId} from '../../core/names.js';
 import {completeBucketId, parseCosUrl} from './bucket-ref.js';
 import {describe, type Fields, isFields, joinPath, own, quote, text} from './fields.js';
 import {clip, type BindPlan, createBindPlan} from './plan.js';
@@ -9,8 +9,6 @@ import type {EventContext, ParsedEvent} from './types.js';
 type CosPart = CosTriggerRecord['cos'];
 type CosBucket = CosPart['cosBucket'];
 type CosObject = NonNullable<CosPart['cosObject']>;
-
-const APP_ID = /^\d{5,12}$/;
 
 /** Whether `Records` holds COS trigger records (judged by the first: other services use `Records` too). */
 export function isCosTrigger(event: Fields): boolean {
@@ -79,7 +77,7 @@ function addRecord(plan: BindPlan, record: unknown, path: string, context: Event
 	let appId: string | undefined;
 	if (typeof appIdValue === 'string' || typeof appIdValue === 'number') {
 		appId = String(appIdValue).trim();
-		if (!APP_ID.test(appId)) {
+		if (!isAppId(appId)) {
 			plan.fail(clip(name), region, `${joinPath(bucketPath, 'appid')}: invalid APPID ${quote(appId)} (expected 5 to 12 digits)`);
 			return;
 		}

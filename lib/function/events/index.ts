@@ -24,8 +24,8 @@ import {isS3CloudTrailEvent, parseCloudTrail} from './cloudtrail.js';
 import {isCosTrigger, parseCosTrigger} from './cos-trigger.js';
 import {type FieldPath, MAX_FIELD_PATHS, parseFieldPath} from './field-paths.js';
 import {decodeJsonText, describe, type Fields, has, isFields, listKeys, own, plain} from './fields.js';
+import {isAppId, isRegionId} from '../../core/names.js';
 import {isHttpEvent, parseHttp} from './http.js';
-import {isRegionId} from './regions.js';
 import {isScheduledEvent, isTimerEvent, parseSchedule, parseTimer} from './timer.js';
 import type {EventContext, ParsedEvent} from './types.js';
 
@@ -47,8 +47,6 @@ export {INVALID_EVENT, UNKNOWN_BUCKET, UNRECOGNIZED_EVENT} from './plan.js';
 export {FieldPathError, MAX_FIELD_PATHS, parseFieldPath, readFieldPath} from './field-paths.js';
 export type {FieldPath} from './field-paths.js';
 export {digestRecord} from './digest.js';
-
-const APP_ID = /^\d{5,12}$/;
 
 function unsupported(message: string): ParsedEvent {
 	return {kind: 'unsupported', trigger: 'unsupported', message: `unsupported event: ${message}`};
@@ -93,7 +91,7 @@ function normalizeContext(context: unknown): EventContext {
 
 	const appId = own<EventContext>(context, 'appId');
 	const region = own<EventContext>(context, 'region');
-	if (typeof appId === 'string' && APP_ID.test(appId.trim())) {
+	if (typeof appId === 'string' && isAppId(appId.trim())) {
 		normalized.appId = appId.trim();
 	}
 

@@ -1,4 +1,4 @@
-import type {BucketResult} from '../../results.js';
+import type {BucketResult} from '../../core/results.js';
 import type {BindTarget, BindTrigger, ParsedEvent, UnrecognizedRecord} from './types.js';
 
 /** Stand-in bucket name for records where the event named none. */

@@ -1,5 +1,5 @@
-import {validateRegion} from '../../client/names.js';
-import {BinderError} from '../../errors/binder-error.js';
+import {validateRegion} from '../../core/names.js';
+import {BinderError} from '../../core/errors.js';
 import {describe, type Fields, isFields, joinPath, own, quote} from './fields.js';
 import type {SyncRequestOptions} from './types.js';
 

@@ -1,5 +1,5 @@
 import type {ScheduledEvent} from 'aws-lambda';
-import {isBinderError} from '../../errors/binder-error.js';
+import {isBinderError} from '../../core/errors.js';
 import {describe, type Fields, has, isFields, own, parseJson, plain} from './fields.js';
 import type {TimerEvent} from './shapes.js';
 import {parseSyncOptions, SYNC_OPTION_KEYS} from './sync-options.js';

@@ -1,4 +1,4 @@
-import type {BucketResult} from '../../results.js';
+import type {BucketResult} from '../../core/results.js';
 import type {FieldPath} from './field-paths.js';
 
 /** One bucket an event asks to bind, and where in the event it was found. */

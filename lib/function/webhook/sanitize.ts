@@ -1,4 +1,4 @@
-import {OUTCOMES, type BucketResult, type Outcome, type ResultSummary} from '../../results.js';
+import {OUTCOMES, type BucketResult, type Outcome, type ResultSummary} from '../../core/results.js';
 import {redact} from '../../utils/redact.js';
 import type {InvocationReport} from './types.js';
 

@@ -1,4 +1,4 @@
-import type {BucketResult, ResultSummary} from '../../results.js';
+import type {BucketResult, ResultSummary} from '../../core/results.js';
 
 /** The wire formats we can speak. */
 export const WEBHOOK_FORMATS = ['standard', 'wecom', 'dingtalk', 'feishu'] as const;
