@@ -2,9 +2,10 @@
 export {getAuthorization, computeSignatureParts, parseAuthorization} from './signer/authorization.js';
 export type {AuthorizationOptions, SignatureParts, ParsedAuthorization, SignableValue} from './signer/authorization.js';
 export {createClient, DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, DEFAULT_MAX_RESPONSE_BYTES} from './client/client.js';
-export type {Client, ClientOptions, CiStatus, BindResponse, BoundBucket, CosBucket, EnsureBoundOptions, ListBoundOptions, ListBucketsOptions} from './client/client.js';
+export type {Client, ClientOptions, CiStatus, BindResponse, BoundBucket, CosBucket, ListBoundOptions, ListBucketsOptions} from './client/client.js';
+export {ensureBound} from './binder/ensure-bound.js';
+export type {EnsureBoundOptions} from './binder/ensure-bound.js';
 export type {RetryOptions} from './client/request.js';
-export {getStatus, bind, unbind, ensureBound, listBound, listBuckets} from './client/functions.js';
 export {credentialsFromEnv} from './client/credentials.js';
 export type {Credentials, CredentialSource} from './client/credentials.js';
 export {parseBucketId, validateRegion, DOCUMENTED_CI_REGIONS} from './core/names.js';

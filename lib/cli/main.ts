@@ -1,20 +1,23 @@
 import {readFileSync} from 'node:fs';
 import {readFile} from 'node:fs/promises';
 import {parseArgs, type ParseArgsConfig} from 'node:util';
-import {checkedStatus, createClient, failure} from '../client/client.js';
+import {createClient} from '../client/client.js';
 import {credentialsFromEnv} from '../client/credentials.js';
 import {parseBucketId, validateRegion} from '../core/names.js';
 import {isBinderError} from '../core/errors.js';
-import {bindTargets, syncAccount} from '../function/batch.js';
+import {bindTargets} from '../binder/batch.js';
+import {checkStatus} from '../binder/status.js';
+import {syncAccount} from '../binder/sync.js';
+import {unbindBucket} from '../binder/unbind.js';
 import {loadConfig, secretsOf} from '../function/config.js';
-import {parsePatterns} from '../function/events/sync-options.js';
+import {parsePatterns} from '../binder/scope.js';
 import {createLogger} from '../function/logger.js';
 import {handle, type HandlerHttpReply, type InvocationResult} from '../function/main-handler.js';
 import {serveFunction} from '../function/local-server.js';
 import {allSettled, summarize, type BucketResult} from '../core/results.js';
 import {mapWithConcurrency} from '../utils/pool.js';
 import {withDemoCredentials} from './demo.js';
-import {createPrinter, processIo, type CliIo, type Printer} from './output.js';
+import {createPrinter, processIo, type CliIo, type PrintedRecord, type Printer} from './output.js';
 import {createProgress, NO_PROGRESS, type Progress} from './progress.js';
 import {waitForSignal} from './signals.js';
 import {runStart} from './start.js';
@@ -159,27 +162,18 @@ function perBucket(kind: 'bind' | 'status' | 'unbind'): Command {
 		const concurrency = integerOption(values.concurrency, 'concurrency', config.concurrency, 1, 64);
 		const progress = kind === 'bind' ? progressFor(context, 'bind', json, {total: buckets.length, showAfterMs: buckets.length === 1 ? SINGLE_BIND_QUIET_MS : 0}) : NO_PROGRESS;
 		const client = clientFor(context.runEnv, config, progress);
-		let results: Array<BucketResult & Record<string, unknown>>;
+		let results: PrintedRecord[];
 		try {
 			if (kind === 'bind') {
 				const dryRun = values['dry-run'] === true || config.dryRun;
 				results = await bindTargets(client, buckets.map((bucket) => ({bucket, region})), {concurrency, dryRun, force: values.force === true, onSettled: (result) => progress.settled(result)});
 			} else if (kind === 'status') {
 				results = await mapWithConcurrency(buckets, concurrency, async (bucket) => {
-					const result = await client.ensureBound(bucket, region, {dryRun: true});
-					return {...result, ciStatus: checkedStatus(result)};
+					const {status, result} = await checkStatus(client, bucket, region);
+					return {...result, ciStatus: status};
 				});
 			} else {
-				results = await mapWithConcurrency(buckets, concurrency, async (bucket) => {
-					const started = performance.now();
-					const durationMs = () => Math.round(performance.now() - started);
-					try {
-						const answer = await client.unbind(bucket, region);
-						return {bucket, region, outcome: 'unbound' as never, requestId: answer.requestId, durationMs: durationMs()};
-					} catch (error) {
-						return {bucket, region, ...failure(error), durationMs: durationMs()};
-					}
-				});
+				results = await mapWithConcurrency(buckets, concurrency, async (bucket) => unbindBucket(client, bucket, region));
 			}
 		} finally {
 			progress.stop();

@@ -1,11 +1,12 @@
 import {setMaxListeners} from 'node:events';
-import {BinderError, isBinderError, type Operation} from '../core/errors.js';
-import type {BucketResult} from '../core/results.js';
+import {BinderError, type Operation} from '../core/errors.js';
 import {childrenNamed, childText, child, parseXml, type XmlElement} from '../utils/xml.js';
 import type {CredentialSource} from './credentials.js';
 import {hosts, parseEndpoint} from './endpoint.js';
 import {parseBucketId, validateRegion} from '../core/names.js';
-import {invalidResponse, isAmbiguous, sendRequest, type ApiRequest, type ApiResponse, type EngineOptions, type RequestCounter, type RetryOptions} from './request.js';
+import {invalidResponse, sendRequest, type ApiRequest, type ApiResponse, type EngineOptions, type RequestCounter, type RetryOptions} from './request.js';
+
+export type {RequestCounter} from './request.js';
 
 /** Cloud Infinite binding state of a bucket. */
 export type CiStatus = 'on' | 'off' | 'unbinding';
@@ -44,20 +45,6 @@ export type BoundBucket = {bucketId: string; name: string; appId: string; region
 
 /** One COS bucket, as GetService lists it. */
 export type CosBucket = {bucket: string; region: string; createdAt: string};
-
-export type EnsureBoundOptions = {
-	/** Report `would-bind` instead of binding. */
-	dryRun?: boolean;
-	/** Bind without checking the status first ("rebinding"). */
-	force?: boolean;
-	/**
-	The bucket was just created (a creation event named it): send the bind first and read the status only
-	when the bind fails, so a new bucket costs one request. A replay stays harmless: the failed or repeated
-	bind is followed by the same status read as always (`on` → `already-bound`). In a dry run the status is
-	read first as usual, since nothing is sent that could answer the question.
-	*/
-	bindFirst?: boolean;
-};
 
 export type ListBoundOptions = {
 	/** Region whose account-level CI host is asked. The list is account-wide. @default 'ap-guangzhou' */
@@ -135,12 +122,12 @@ export function createClient(options: ClientOptions = {}) {
 		clock: {offsetMs: options.clockOffsetMs ?? 0},
 		random: options.random,
 	};
-	// Requests sent, for "requests per bucket" accounting in results and benchmarks.
-	const counter = {requests: 0};
+	// Requests sent by this client, for "requests per bucket" accounting in benchmarks.
+	const sent: RequestCounter = {requests: 0};
 	engine.onAttempt = () => {
-		counter.requests++;
+		sent.requests++;
 	};
-	const send = (request: ApiRequest, own?: RequestCounter) => sendRequest(engine, request, own);
+	const send = (request: ApiRequest, counter?: RequestCounter) => sendRequest(engine, request, counter);
 
 	const bucketRequest = (operation: Operation, method: ApiRequest['method'], bucket: string, region: string, query?: Record<string, string>): ApiRequest => {
 		validateRegion(region);
@@ -149,17 +136,17 @@ export function createClient(options: ClientOptions = {}) {
 		return {operation, method, virtualHost: hosts.bucketCi(bucket, region), path: '/', query, bucket, region, retryAmbiguous: method === 'GET'};
 	};
 
-	/** Read the binding state of one bucket (`GET /` on its CI host). `own` counts its attempts. */
-	async function getStatus(bucket: string, region: string, own?: RequestCounter): Promise<{status: CiStatus; requestId: string | undefined}> {
+	/** Read the binding state of one bucket (`GET /` on its CI host). `counter` counts its attempts. */
+	async function getStatus(bucket: string, region: string, counter?: RequestCounter): Promise<{status: CiStatus; requestId: string | undefined}> {
 		const request = bucketRequest('DescribeCIBucketStatus', 'GET', bucket, region);
-		const response = await send(request, own);
+		const response = await send(request, counter);
 		return {status: parseStatus(request, response), requestId: response.requestId};
 	}
 
-	/** Bind one bucket to Cloud Infinite (CreateCIBucket, `PUT /` on its CI host). `own` counts its attempts. */
-	async function bind(bucket: string, region: string, own?: RequestCounter): Promise<BindResponse> {
+	/** Bind one bucket to Cloud Infinite (CreateCIBucket, `PUT /` on its CI host). `counter` counts its attempts. */
+	async function bind(bucket: string, region: string, counter?: RequestCounter): Promise<BindResponse> {
 		const request = bucketRequest('CreateCIBucket', 'PUT', bucket, region);
-		const response = await send(request, own);
+		const response = await send(request, counter);
 		const root = parseBody(request, response, ['Response']);
 		const ciBucket = root && child(root, 'CIBucket');
 		return {bucket: (ciBucket && childText(ciBucket, 'BucketId')) || bucket, region: (ciBucket && childText(ciBucket, 'Region')) || region, requestId: (root && childText(root, 'RequestId')) || response.requestId};
@@ -171,95 +158,6 @@ export function createClient(options: ClientOptions = {}) {
 		const response = await send(request);
 		const root = parseBody(request, response, ['Response']);
 		return {bucket, region, requestId: (root && childText(root, 'RequestId')) || response.requestId};
-	}
-
-	/**
-	Make sure one bucket is bound, and say how it ended. Never throws: every failure is a `failed`
-	record with its code. Reads the status first (unless `force`, or `bindFirst` for a bucket just
-	created), so replays and duplicate events are harmless; after a failed bind it reads the status again
-	and reports `already-bound` when it is `on` (what a second bind answers upstream is undocumented).
-	*/
-	async function ensureBound(bucket: string, region: string, ensureOptions: EnsureBoundOptions = {}): Promise<BucketResult> {
-		return ensureBoundCounted(bucket, region, ensureOptions, {requests: 0});
-	}
-
-	async function ensureBoundCounted(bucket: string, region: string, ensureOptions: EnsureBoundOptions, own: {requests: number}): Promise<BucketResult> {
-		const started = performance.now();
-		const finish = (result: Omit<BucketResult, 'bucket' | 'region' | 'durationMs' | 'requests'>): BucketResult => ({
-			bucket,
-			region,
-			...result,
-			durationMs: Math.round(performance.now() - started),
-			requests: own.requests,
-		});
-		const failed = (error: unknown) => finish(failure(error));
-		try {
-			validateRegion(region);
-			parseBucketId(bucket, 'bucket', region);
-		} catch (error) {
-			return failed(error);
-		}
-
-		if (!ensureOptions.force && !(ensureOptions.bindFirst && !ensureOptions.dryRun)) {
-			let status: {status: CiStatus; requestId: string | undefined};
-			try {
-				status = await getStatus(bucket, region, own);
-			} catch (error) {
-				return failed(error);
-			}
-
-			if (status.status === 'on') {
-				return finish({outcome: 'already-bound', requestId: status.requestId});
-			}
-
-			if (status.status === 'unbinding') {
-				return finish({outcome: 'failed', code: 'BucketUnbinding', message: `${bucket}: an unbind is in progress; it can be bound once it is off`, transient: true, requestId: status.requestId});
-			}
-		}
-
-		if (ensureOptions.dryRun) {
-			return finish({outcome: 'would-bind'});
-		}
-
-		// A bind is sent at most twice, and the second time only when the first got no answer and the
-		// status then reads `off`: a bind whose answer was lost may well have taken effect.
-		for (let sent = 1; ; sent++) {
-			try {
-				const bound = await bind(bucket, region, own);
-				return finish({outcome: 'bound', requestId: bound.requestId});
-			} catch (bindError) {
-				if (!isBinderError(bindError) || bindError.code === 'NoSuchBucket' || bindError.code === 'Aborted') {
-					return failed(bindError);
-				}
-
-				let after: {status: CiStatus; requestId: string | undefined};
-				try {
-					after = await getStatus(bucket, region, own);
-				} catch (statusError) {
-					// The bucket's state is unknown: worth another try later, whatever the bind said, unless both
-					// answers were permanent (a bind first of a new bucket meets AccessDenied twice: retrying
-					// cannot help, and a retried event would only fail the same way).
-					const permanent = isBinderError(statusError) && !statusError.transient && statusError.code !== 'Aborted' && !bindError.transient && !isAmbiguous(bindError);
-					return finish(permanent ? failure(bindError) : {...failure(bindError), transient: true});
-				}
-
-				const answerLost = isAmbiguous(bindError);
-				if (after.status === 'on') {
-					return answerLost
-						? finish({outcome: 'bound', requestId: after.requestId, message: `bind answer lost (${bindError.code}); status is on`})
-						: finish({outcome: 'already-bound', requestId: after.requestId, message: `bind answered ${bindError.code}; status is on`});
-				}
-
-				if (after.status === 'unbinding') {
-					// Only reachable without a status read first (bindFirst, force): say why, as that read would have.
-					return finish({outcome: 'failed', code: 'BucketUnbinding', message: `${bucket}: an unbind is in progress; it can be bound once it is off`, transient: true, requestId: after.requestId});
-				}
-
-				if (!answerLost || after.status !== 'off' || sent >= 2) {
-					return failed(bindError);
-				}
-			}
-		}
 	}
 
 	/** Every bound bucket of the account (DescribeCIBuckets, every page). */
@@ -353,12 +251,11 @@ export function createClient(options: ClientOptions = {}) {
 		getStatus,
 		bind,
 		unbind,
-		ensureBound,
 		listBound,
 		listBuckets,
 		/** Requests sent so far by this client, retries included. */
 		get requestCount() {
-			return counter.requests;
+			return sent.requests;
 		},
 		/** The clock correction learnt so far, in milliseconds. */
 		get clockOffsetMs() {
@@ -446,18 +343,4 @@ function parseStatus(request: ApiRequest, response: ApiResponse): CiStatus {
 	}
 
 	throw invalidResponse(request, response, `CIStatus must be on, off or unbinding, got ${JSON.stringify(status)?.slice(0, 40)}`);
-}
-
-/** The CI status a status check (`ensureBound` with `dryRun`) found, when it found one. */
-export function checkedStatus(result: BucketResult): CiStatus | undefined {
-	return result.outcome === 'already-bound' ? 'on' : result.outcome === 'would-bind' ? 'off' : result.code === 'BucketUnbinding' ? 'unbinding' : undefined;
-}
-
-/** Turn anything thrown into the fields of a `failed` result. */
-export function failure(error: unknown): Pick<BucketResult, 'outcome' | 'code' | 'message' | 'transient' | 'requestId'> {
-	if (isBinderError(error)) {
-		return {outcome: 'failed', code: error.code, message: error.message, transient: error.transient, requestId: error.requestId};
-	}
-
-	return {outcome: 'failed', code: 'InternalError', message: error instanceof Error ? error.message : String(error), transient: false};
 }

@@ -128,7 +128,7 @@ const NOT_RETRIED_NOW = new Set(['ExpiredToken']);
 
 const isTransientStatus = (status: number, code: string) => status >= 500 || status === 429 || code === 'SlowDown' || code === 'TooManyRequests' || code === 'ExpiredToken';
 
-function describe(request: ApiRequest): string {
+function labelOf(request: ApiRequest): string {
 	const where = request.bucket ? ` ${request.bucket}${request.region ? ` (${request.region})` : ''}` : request.region ? ` (${request.region})` : '';
 	return `${request.operation}${where}`;
 }
@@ -197,13 +197,13 @@ export async function sendRequest(engine: EngineOptions, request: ApiRequest, co
 			}
 		} catch (caught) {
 			if (engine.signal?.aborted) {
-				throw new BinderError(`${describe(request)}: aborted`, {code: 'Aborted', operation: request.operation, bucket: request.bucket, region: request.region, attempts: attempt});
+				throw new BinderError(`${labelOf(request)}: aborted`, {code: 'Aborted', operation: request.operation, bucket: request.bucket, region: request.region, attempts: attempt});
 			}
 
 			// No `cause`: an unexpected error's own text may quote a credential; only a redacted copy is kept.
 			error = isBinderError(caught)
 				? caught
-				: new BinderError(`${describe(request)}: ${redact(String((caught as Error)?.message ?? caught), secrets)}`, {code: 'InternalError'});
+				: new BinderError(`${labelOf(request)}: ${redact(String((caught as Error)?.message ?? caught), secrets)}`, {code: 'InternalError'});
 		}
 
 		if (!error.transient || attempt >= maxAttempts || NOT_RETRIED_NOW.has(error.code) || (request.retryAmbiguous === false && isAmbiguous(error))) {
@@ -214,7 +214,7 @@ export async function sendRequest(engine: EngineOptions, request: ApiRequest, co
 		const delayMs = Math.max(backoffDelay(attempt, engine.retry, random), Math.min(retryAfterMs ?? 0, engine.retry.maxDelayMs));
 		engine.onRetry?.({operation: request.operation, bucket: request.bucket, attempt, delayMs, error});
 		if (!(await sleep(delayMs, engine.signal))) {
-			throw new BinderError(`${describe(request)}: aborted while waiting to retry after ${error.code}`, {
+			throw new BinderError(`${labelOf(request)}: aborted while waiting to retry after ${error.code}`, {
 				code: 'Aborted',
 				operation: request.operation,
 				bucket: request.bucket,
@@ -248,7 +248,7 @@ async function exchangeWithin(
 	secrets: ReadonlyArray<string | undefined>,
 ): Promise<Exchange> {
 	const base = {operation: request.operation, bucket: request.bucket, region: request.region};
-	const label = describe(request);
+	const label = labelOf(request);
 	let response: Response;
 	try {
 		response = await sendOnce(url, {method: request.method, headers, signal, fetch: engine.fetch});
@@ -333,7 +333,7 @@ async function exchangeWithin(
 
 /** Turn a 2xx body that is not what we expected into a clear error. */
 export function invalidResponse(request: ApiRequest, response: ApiResponse, why: string, cause?: unknown): BinderError {
-	return new BinderError(`${describe(request)}: invalid response: ${why} (${response.contentType || 'no content-type'}, ${Buffer.byteLength(response.body)} bytes)`, {
+	return new BinderError(`${labelOf(request)}: invalid response: ${why} (${response.contentType || 'no content-type'}, ${Buffer.byteLength(response.body)} bytes)`, {
 		code: 'InvalidResponse',
 		status: response.status,
 		requestId: response.requestId,

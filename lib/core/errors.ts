@@ -22,6 +22,8 @@ export type BinderErrorDetails = {
 	transient?: boolean;
 	/** How many attempts were made. */
 	attempts?: number;
+	/** For a value that broke a rule: where it came from (`body.buckets[2]`, `BINDER_REGIONS`, `--concurrency`). */
+	field?: string;
 	cause?: unknown;
 };
 
@@ -41,6 +43,8 @@ export class BinderError extends Error {
 	readonly transient: boolean;
 	/** How many attempts were made (set by the retry loop). */
 	attempts: number;
+	/** Where the value that broke a rule came from; set on validation errors only. */
+	readonly field: string | undefined;
 
 	constructor(message: string, details: BinderErrorDetails) {
 		super(message, details.cause === undefined ? undefined : {cause: details.cause});
@@ -52,6 +56,7 @@ export class BinderError extends Error {
 		this.region = details.region;
 		this.transient = details.transient ?? false;
 		this.attempts = details.attempts ?? 0;
+		this.field = details.field;
 	}
 
 	/** Plain JSON for logs and replies (no `cause`, no stack). */
@@ -74,4 +79,9 @@ export class BinderError extends Error {
 /** Type guard that works across module copies (no `instanceof`). */
 export function isBinderError(error: unknown): error is BinderError {
 	return typeof error === 'object' && error !== null && (error as {name?: unknown}).name === 'BinderError';
+}
+
+/** Throw the validation error for `field`: code `InvalidInput`, message `<field>: <rule>`. */
+export function invalidInput(field: string, rule: string): never {
+	throw new BinderError(`${field}: ${rule}`, {code: 'InvalidInput', field});
 }

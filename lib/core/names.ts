@@ -57,7 +57,7 @@ export const isRegionId = (value: string): boolean => REGION.test(value);
 /** Validate a region id (`ap-guangzhou`); throws `InvalidRegion` naming `field` and the value. */
 export function validateRegion(region: unknown, field = 'region'): string {
 	if (typeof region !== 'string' || !isRegionId(region)) {
-		throw new BinderError(`${field}: invalid region ${JSON.stringify(region)} (expected e.g. "ap-guangzhou")`, {code: 'InvalidRegion'});
+		throw new BinderError(`${field}: invalid region ${JSON.stringify(region)} (expected e.g. "ap-guangzhou")`, {code: 'InvalidRegion', field});
 	}
 
 	return region;
@@ -71,6 +71,7 @@ export function parseBucketId(value: unknown, field = 'bucket', region?: string)
 	const fail = (why: string): never => {
 		throw new BinderError(`${field}: invalid bucket id ${JSON.stringify(typeof value === 'string' ? value.slice(0, 100) : value)}: ${why}`, {
 			code: 'InvalidBucketId',
+			field,
 			bucket: typeof value === 'string' ? value.slice(0, 100) : undefined,
 		});
 	};

@@ -1,7 +1,9 @@
-import {checkedStatus, createClient, type Client} from '../client/client.js';
+import {createClient, type Client} from '../client/client.js';
 import {isBinderError} from '../core/errors.js';
 import {summarize, type BucketResult, type ResultSummary} from '../core/results.js';
-import {bindTargets, syncAccount, type TimeBudget} from './batch.js';
+import {bindTargets, type TimeBudget} from '../binder/batch.js';
+import {checkStatus} from '../binder/status.js';
+import {syncAccount} from '../binder/sync.js';
 import {loadConfig, secretsOf, type BinderConfig} from './config.js';
 import {parseEvent, type HttpFlavor, type HttpRequest, type ParsedEvent, type SyncRequestOptions, type UnrecognizedRecord} from './events/index.js';
 import {jsonReply, routeHttp, type HttpReply} from './http-api.js';
@@ -206,8 +208,7 @@ async function handleHttp(request: HttpRequest, work: Work, base: {requestId: st
 		}
 
 		case 'status': {
-			const result = await work.client.ensureBound(action.bucket, action.region, {dryRun: true});
-			const status = checkedStatus(result);
+			const {status, result} = await checkStatus(work.client, action.bucket, action.region);
 			work.logResult(result);
 			return httpReply(jsonReply(result.outcome === 'failed' && status === undefined ? failureStatus(result) : 200, {requestId: base.requestId, status, result}));
 		}

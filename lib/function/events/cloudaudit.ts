@@ -14,7 +14,7 @@ import {isAppId, parseBucketId} from '../../core/names.js';
 import {type BucketRef, completeBucketId, qcsAppId, readBucketReference, type ReferenceForm, regionOfCosEndpoint} from './bucket-ref.js';
 import {digestRecord} from './digest.js';
 import {readFieldPaths} from './field-paths.js';
-import {decodeJsonText, describe, type Fields, isFields, joinPath, own, plain, quote, text} from './fields.js';
+import {decodeJsonText, describeValue, type Fields, isFields, joinPath, own, plain, quote, text} from '../../utils/fields.js';
 import {bindEvent, clip, type BindPlan, createBindPlan} from './plan.js';
 import {mapShortRegion} from './regions.js';
 import type {CloudAuditData, CloudAuditIdentity, CloudAuditRequestParameters, CloudAuditResource, CloudAuditSession, TencentCloudEvent, TencentEventList} from './shapes.js';
@@ -359,7 +359,7 @@ function upstreamFailure(data: Fields): string | undefined {
 			continue;
 		}
 
-		return typeof value === 'number' ? `${key} ${value}` : `${key} ${describe(value)}`;
+		return typeof value === 'number' ? `${key} ${value}` : `${key} ${describeValue(value)}`;
 	}
 
 	return undefined;
@@ -368,7 +368,7 @@ function upstreamFailure(data: Fields): string | undefined {
 /** Plan one CloudAudit record (`entry` at `path`: '' for a lone event, `EventList[3]` in a batch). */
 function addRecord(plan: BindPlan, entry: unknown, path: string, context: EventContext): void {
 	if (!isFields(entry)) {
-		plan.fail(undefined, undefined, `${path}: expected an event object, got ${describe(entry)}`);
+		plan.fail(undefined, undefined, `${path}: expected an event object, got ${describeValue(entry)}`);
 		return;
 	}
 
@@ -378,7 +378,7 @@ function addRecord(plan: BindPlan, entry: unknown, path: string, context: EventC
 		// `data` is the record; one documentation version types it as a string, so JSON text is accepted.
 		const data = decodeJsonText(own<TencentCloudEvent>(entry, 'data'));
 		if (!isFields(data)) {
-			plan.fail(undefined, mapShortRegion(text(own<TencentCloudEvent>(entry, 'region')) ?? ''), `${dataPath}: expected the CloudAudit record object, got ${describe(data)}`);
+			plan.fail(undefined, mapShortRegion(text(own<TencentCloudEvent>(entry, 'region')) ?? ''), `${dataPath}: expected the CloudAudit record object, got ${describeValue(data)}`);
 			return;
 		}
 
@@ -396,7 +396,7 @@ function addRecord(plan: BindPlan, entry: unknown, path: string, context: EventC
 	const {bucket, region} = resolution;
 	const eventName = own<CloudAuditData>(at.record, 'eventName');
 	if (typeof eventName !== 'string' || eventName.trim() === '') {
-		plan.fail(bucket, region, `${joinPath(at.recordPath, 'eventName')}: expected an operation name such as "PutBucket", got ${describe(eventName)}`);
+		plan.fail(bucket, region, `${joinPath(at.recordPath, 'eventName')}: expected an operation name such as "PutBucket", got ${describeValue(eventName)}`);
 		return;
 	}
 
@@ -435,7 +435,7 @@ export function parseCloudAudit(event: Fields, context: EventContext): ParsedEve
 export function parseEventList(event: Fields, context: EventContext): ParsedEvent {
 	const list = own<TencentEventList>(event, 'EventList');
 	if (!Array.isArray(list)) {
-		return {kind: 'invalid', trigger: 'cloudaudit', message: `EventList: expected an array of events, got ${describe(list)}`};
+		return {kind: 'invalid', trigger: 'cloudaudit', message: `EventList: expected an array of events, got ${describeValue(list)}`};
 	}
 
 	const plan = createBindPlan();

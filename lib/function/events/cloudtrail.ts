@@ -1,6 +1,6 @@
 import type {EventBridgeEvent} from 'aws-lambda';
 import {hasAppIdSuffix} from '../../core/names.js';
-import {describe, type Fields, isFields, own, plain, quote, text} from './fields.js';
+import {describeValue, type Fields, isFields, own, plain, quote, text} from '../../utils/fields.js';
 import {createBindPlan} from './plan.js';
 import type {ParsedEvent} from './types.js';
 
@@ -34,7 +34,7 @@ export function parseCloudTrail(event: Fields): ParsedEvent {
 	const result = (): ParsedEvent => ({kind: 'bind', trigger: 'cloudtrail', targets: plan.targets, decided: plan.decided});
 	const detail = own<CloudTrailEvent>(event, 'detail');
 	if (!isFields(detail)) {
-		plan.fail(undefined, undefined, `detail: expected the CloudTrail record object, got ${describe(detail)}`);
+		plan.fail(undefined, undefined, `detail: expected the CloudTrail record object, got ${describeValue(detail)}`);
 		return result();
 	}
 
@@ -45,7 +45,7 @@ export function parseCloudTrail(event: Fields): ParsedEvent {
 	const regionText = region === undefined ? undefined : plain(region, 40);
 	const eventName = own<CloudTrailDetail>(detail, 'eventName');
 	if (typeof eventName !== 'string' || eventName.trim() === '') {
-		plan.fail(bucketText, regionText, `detail.eventName: expected an operation name such as "CreateBucket", got ${describe(eventName)}`);
+		plan.fail(bucketText, regionText, `detail.eventName: expected an operation name such as "CreateBucket", got ${describeValue(eventName)}`);
 		return result();
 	}
 
@@ -61,7 +61,7 @@ export function parseCloudTrail(event: Fields): ParsedEvent {
 	}
 
 	if (bucketText === undefined || !S3_BUCKET.test(bucketText)) {
-		const got = typeof bucket === 'string' ? `invalid bucket name ${quote(bucket)}` : `expected the bucket name, got ${describe(bucket)}`;
+		const got = typeof bucket === 'string' ? `invalid bucket name ${quote(bucket)}` : `expected the bucket name, got ${describeValue(bucket)}`;
 		plan.fail(bucketText, regionText, `detail.requestParameters.bucketName: ${got}`);
 		return result();
 	}

@@ -1,6 +1,6 @@
 import {Buffer} from 'node:buffer';
 import type {APIGatewayProxyEvent, APIGatewayProxyEventV2} from 'aws-lambda';
-import {describe, type Fields, has, isFields, joinPath, own, text} from './fields.js';
+import {describeValue, type Fields, has, isFields, joinPath, own, text} from '../../utils/fields.js';
 import type {ScfApiGatewayEvent, ScfFunctionUrlEvent} from './shapes.js';
 import type {HttpFlavor, HttpRequest, ParsedEvent} from './types.js';
 
@@ -78,7 +78,7 @@ function readHeaders(value: unknown, path: string): Map<string, string> {
 	}
 
 	if (!isFields(value)) {
-		return invalid(`${path}: expected an object of header names to values, got ${describe(value)}`);
+		return invalid(`${path}: expected an object of header names to values, got ${describeValue(value)}`);
 	}
 
 	for (const [name, raw] of Object.entries(value)) {
@@ -88,10 +88,10 @@ function readHeaders(value: unknown, path: string): Map<string, string> {
 			continue;
 		} else if (Array.isArray(raw)) {
 			joined = raw
-				.map((item: unknown, index) => primitive(item) ?? invalid(`${joinPath(itemPath, index)}: expected a string, got ${describe(item)}`))
+				.map((item: unknown, index) => primitive(item) ?? invalid(`${joinPath(itemPath, index)}: expected a string, got ${describeValue(item)}`))
 				.join(', ');
 		} else {
-			joined = primitive(raw) ?? invalid(`${itemPath}: expected a string, got ${describe(raw)}`);
+			joined = primitive(raw) ?? invalid(`${itemPath}: expected a string, got ${describeValue(raw)}`);
 		}
 
 		const key = name.toLowerCase();
@@ -110,7 +110,7 @@ function readQuery(value: unknown, path: string): Map<string, string> {
 	}
 
 	if (!isFields(value)) {
-		return invalid(`${path}: expected an object of parameter names to values, got ${describe(value)}`);
+		return invalid(`${path}: expected an object of parameter names to values, got ${describeValue(value)}`);
 	}
 
 	for (const [name, raw] of Object.entries(value)) {
@@ -120,7 +120,7 @@ function readQuery(value: unknown, path: string): Map<string, string> {
 			continue;
 		}
 
-		query.set(name, first === null ? '' : (primitive(first) ?? invalid(`${Array.isArray(raw) ? joinPath(itemPath, 0) : itemPath}: expected a string, got ${describe(first)}`)));
+		query.set(name, first === null ? '' : (primitive(first) ?? invalid(`${Array.isArray(raw) ? joinPath(itemPath, 0) : itemPath}: expected a string, got ${describeValue(first)}`)));
 	}
 
 	return query;
@@ -156,7 +156,7 @@ function merge(...maps: Array<Map<string, string>>): Record<string, string> {
 function readMethod(value: unknown, path: string): string {
 	const method = typeof value === 'string' ? value.trim() : undefined;
 	if (method === undefined || !METHOD.test(method)) {
-		return invalid(`${path}: expected an HTTP method such as "POST", got ${describe(value)}`);
+		return invalid(`${path}: expected an HTTP method such as "POST", got ${describeValue(value)}`);
 	}
 
 	return method.toUpperCase();
@@ -169,7 +169,7 @@ function readPath(value: unknown, path: string): {path: string; query: Map<strin
 	}
 
 	if (typeof value !== 'string') {
-		return invalid(`${path}: expected a string, got ${describe(value)}`);
+		return invalid(`${path}: expected a string, got ${describeValue(value)}`);
 	}
 
 	const mark = value.indexOf('?');
@@ -199,7 +199,7 @@ function stripStage(path: string, context: unknown): string {
 function readBody(event: Fields): string | undefined {
 	const encoded = own<APIGatewayProxyEvent>(event, 'isBase64Encoded');
 	if (encoded !== undefined && encoded !== null && typeof encoded !== 'boolean') {
-		return invalid(`isBase64Encoded: expected true or false, got ${describe(encoded)}`);
+		return invalid(`isBase64Encoded: expected true or false, got ${describeValue(encoded)}`);
 	}
 
 	const body = own<APIGatewayProxyEvent>(event, 'body');
@@ -208,7 +208,7 @@ function readBody(event: Fields): string | undefined {
 	}
 
 	if (typeof body !== 'string') {
-		return invalid(`body: expected a string, got ${describe(body)}`);
+		return invalid(`body: expected a string, got ${describeValue(body)}`);
 	}
 
 	if (encoded !== true) {
@@ -265,7 +265,7 @@ function readContext(event: Fields): Fields | undefined {
 		return undefined;
 	}
 
-	return isFields(context) ? context : invalid(`requestContext: expected an object, got ${describe(context)}`);
+	return isFields(context) ? context : invalid(`requestContext: expected an object, got ${describeValue(context)}`);
 }
 
 function request(fields: Omit<HttpRequest, 'sourceIp'>, sourceIp: string | undefined): HttpRequest {
@@ -276,7 +276,7 @@ function readV2(event: Fields): HttpRequest {
 	const context = readContext(event);
 	const http = context === undefined ? undefined : own<V2Context>(context, 'http');
 	if (http !== undefined && !isFields(http)) {
-		return invalid(`requestContext.http: expected an object, got ${describe(http)}`);
+		return invalid(`requestContext.http: expected an object, got ${describeValue(http)}`);
 	}
 
 	const method = readMethod(http === undefined ? undefined : own<V2Context['http']>(http, 'method'), 'requestContext.http.method');
@@ -284,19 +284,19 @@ function readV2(event: Fields): HttpRequest {
 	const {path, query: pathQuery} = readPath(rawPath, has<APIGatewayProxyEventV2>(event, 'rawPath') ? 'rawPath' : 'requestContext.http.path');
 	const rawQuery = own<APIGatewayProxyEventV2>(event, 'rawQueryString');
 	if (rawQuery !== undefined && rawQuery !== null && typeof rawQuery !== 'string') {
-		return invalid(`rawQueryString: expected a string, got ${describe(rawQuery)}`);
+		return invalid(`rawQueryString: expected a string, got ${describeValue(rawQuery)}`);
 	}
 
 	const cookies = own<APIGatewayProxyEventV2>(event, 'cookies');
 	const cookieHeader = new Map<string, string>();
 	if (Array.isArray(cookies)) {
 		// v2 moves cookies out of the headers; put them back as one `cookie` header (RFC 6265 joins with `; `).
-		const values = cookies.map((cookie: unknown, index) => (typeof cookie === 'string' ? cookie : invalid(`cookies[${index}]: expected a string, got ${describe(cookie)}`)));
+		const values = cookies.map((cookie: unknown, index) => (typeof cookie === 'string' ? cookie : invalid(`cookies[${index}]: expected a string, got ${describeValue(cookie)}`)));
 		if (values.length > 0) {
 			cookieHeader.set('cookie', values.join('; '));
 		}
 	} else if (cookies !== undefined && cookies !== null) {
-		return invalid(`cookies: expected an array of strings, got ${describe(cookies)}`);
+		return invalid(`cookies: expected an array of strings, got ${describeValue(cookies)}`);
 	}
 
 	return request(
