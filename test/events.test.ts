@@ -4,8 +4,8 @@ import {type EventContext, type ParsedEvent, parseEvent} from '../lib/function/e
 import {CONTEXT, fixture, fixtureNames} from './fixtures/events/factories.js';
 
 const skipped = (bucket: string, region: string, message: string) => ({bucket, region, outcome: 'skipped' as const, message, durationMs: 0});
-const failed = (bucket: string, region: string, message: string) => ({bucket, region, outcome: 'failed' as const, code: 'InvalidEvent', message, durationMs: 0});
-const unrecognized = (bucket: string, region: string, message: string) => ({bucket, region, outcome: 'failed' as const, code: 'UnrecognizedEvent', message, durationMs: 0});
+const failed = (bucket: string, region: string, message: string) => ({bucket, region, outcome: 'failed' as const, code: 'InvalidEvent' as const, message, durationMs: 0});
+const unrecognized = (bucket: string, region: string, message: string) => ({bucket, region, outcome: 'failed' as const, code: 'UnrecognizedEvent' as const, message, durationMs: 0});
 const NO_BUCKET_FIX = 'set BINDER_EVENT_BUCKET_PATH to the field that names the bucket (the record\'s outline is in the error log)';
 const LOOKED = 'looked in resourceName, resources, requestParameters, eventSource and the envelope\'s subject';
 

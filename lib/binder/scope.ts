@@ -1,4 +1,4 @@
-import {BinderError, invalidInput, isBinderError} from '../core/errors.js';
+import {asValidationError, invalidInput, isValidationError} from '../core/errors.js';
 import {validateRegion} from '../core/names.js';
 import {describeValue, joinPath, quote} from '../utils/fields.js';
 import {compileGlobs} from '../utils/glob.js';
@@ -132,6 +132,6 @@ function asInput<T>(check: () => T): T {
 	try {
 		return check();
 	} catch (error) {
-		throw isBinderError(error) ? new BinderError(error.message, {code: 'InvalidInput', field: error.field}) : error;
+		throw isValidationError(error) ? asValidationError(error, 'InvalidInput') : error;
 	}
 }

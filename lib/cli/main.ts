@@ -4,7 +4,7 @@ import {parseArgs, type ParseArgsConfig} from 'node:util';
 import {createClient} from '../client/client.js';
 import {credentialsFromEnv} from '../client/credentials.js';
 import {parseBucketId, validateRegion} from '../core/names.js';
-import {isBinderError} from '../core/errors.js';
+import {isBinderError, isValidationError} from '../core/errors.js';
 import {bindTargets} from '../binder/batch.js';
 import {checkStatus} from '../binder/status.js';
 import {syncAccount} from '../binder/sync.js';
@@ -435,7 +435,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
 			return 2;
 		}
 
-		if (isBinderError(error) && (error.code === 'InvalidConfig' || error.code === 'MissingCredentials' || error.code === 'InvalidArgument' || error.code === 'InvalidInput')) {
+		if (isValidationError(error) || (isBinderError(error) && (error.code === 'InvalidConfig' || error.code === 'MissingCredentials'))) {
 			print.errorLine(`cos-ci-binder ${command}: ${error.message}`);
 			return 2;
 		}

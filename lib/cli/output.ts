@@ -1,3 +1,4 @@
+import type {BinderCode} from '../core/errors.js';
 import {redact} from '../utils/redact.js';
 
 /** A stream the CLI writes to: `process.stdout`/`stderr`, or a pseudo-stream in tests. */
@@ -20,7 +21,7 @@ export type CliIo = {
 export const processIo = (): CliIo => ({stdout: process.stdout, stderr: process.stderr, now: () => performance.now()});
 
 /** One printed record: a bucket's result (binding or unbind), plus whatever a command adds (`ciStatus`, `createTime`). */
-export type PrintedRecord = {bucket: string; region: string; outcome: string; code?: string; message?: string; durationMs: number} & Record<string, unknown>;
+export type PrintedRecord = {bucket: string; region: string; outcome: string; code?: BinderCode; message?: string; durationMs: number} & Record<string, unknown>;
 
 /** Everything the CLI prints goes through one of these: each text is scrubbed of the secrets first. */
 export type Printer = {

@@ -1,7 +1,8 @@
+import type {BinderCode} from '../core/errors.js';
 import type {BucketResult} from '../core/results.js';
 
 /** What the client tells about a retry it is about to make (see `ClientOptions.onRetry`). */
-export type RetryNotice = {operation: string; bucket?: string; attempt: number; delayMs: number; code: string};
+export type RetryNotice = {operation: string; bucket?: string; attempt: number; delayMs: number; code: BinderCode};
 
 /** Live progress of a batch of buckets. Every method is cheap and never throws. */
 export type Progress = {

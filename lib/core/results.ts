@@ -1,4 +1,4 @@
-import {isBinderError} from './errors.js';
+import {type BinderCode, isBinderError} from './errors.js';
 
 /** How one bucket ended. Every bucket an operation touches ends as exactly one of these. */
 export const OUTCOMES = ['bound', 'already-bound', 'would-bind', 'skipped', 'failed'] as const;
@@ -12,8 +12,8 @@ export type BucketResult = {
 	bucket: string;
 	region: string;
 	outcome: Outcome;
-	/** Error code when `failed` (service code such as `NoSuchBucket`, or ours such as `InvalidBucketId`). */
-	code?: string;
+	/** Error code when `failed` (service code such as `NoSuchBucket`, or ours such as `InvalidBucketId`); `TimeBudget` on a skip for lack of time. */
+	code?: BinderCode;
 	/** Human-readable detail: the error message when `failed`, the reason when `skipped`. */
 	message?: string;
 	/** Whether a `failed` result may succeed when tried again (5xx, throttling, timeouts). */
@@ -34,7 +34,7 @@ export type UnbindResult = {
 	bucket: string;
 	region: string;
 	outcome: 'unbound' | 'failed';
-	code?: string;
+	code?: BinderCode;
 	message?: string;
 	transient?: boolean;
 	requestId?: string;

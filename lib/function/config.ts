@@ -1,4 +1,4 @@
-import {BinderError, invalidInput, isBinderError} from '../core/errors.js';
+import {asValidationError, invalidInput, isValidationError} from '../core/errors.js';
 import {parseEndpoint} from '../client/endpoint.js';
 import {isAppId, validateRegion} from '../core/names.js';
 import {FieldPathError, MAX_FIELD_PATHS, parseFieldPath, type FieldPath} from './events/field-paths.js';
@@ -163,7 +163,7 @@ export function loadConfig(env: Env = process.env): BinderConfig {
 		return readConfig(env);
 	} catch (error) {
 		// The boundary of the settings: whatever rule a value broke, to the caller it is a bad setting.
-		throw isBinderError(error) && error.field !== undefined ? new BinderError(error.message, {code: 'InvalidConfig', field: error.field}) : error;
+		throw isValidationError(error) ? asValidationError(error, 'InvalidConfig') : error;
 	}
 }
 

@@ -1,5 +1,5 @@
 import {createClient, type Client} from '../client/client.js';
-import {isBinderError} from '../core/errors.js';
+import {type BinderCode, isBinderError} from '../core/errors.js';
 import {summarize, type BucketResult, type ResultSummary} from '../core/results.js';
 import {bindTargets, type TimeBudget} from '../binder/batch.js';
 import {checkStatus} from '../binder/status.js';
@@ -33,7 +33,7 @@ export type InvocationResult = {
 	summary: ResultSummary;
 	results: BucketResult[];
 	/** An invocation-level problem: bad event, bad config, account listing failed. */
-	error?: {code: string; message: string; transient?: boolean};
+	error?: {code: BinderCode; message: string; transient?: boolean};
 	/** Batch rebinding only: buckets listed and left out by filters. */
 	sync?: {listed: number; excluded: number; boundListUsed: boolean};
 	/** Bucket creations whose bucket or region could not be read (each also a `failed` result, code `UnrecognizedEvent`). */
@@ -96,7 +96,7 @@ async function handleEvent(event: unknown, rawContext: unknown, env: Record<stri
 	const secrets = secretsOf(env);
 
 	let config: BinderConfig | undefined;
-	let configError: {code: string; message: string} | undefined;
+	let configError: {code: BinderCode; message: string} | undefined;
 	try {
 		config = loadConfig(env);
 	} catch (error) {

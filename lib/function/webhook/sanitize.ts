@@ -1,3 +1,4 @@
+import type {BinderCode} from '../../core/errors.js';
 import {OUTCOMES, type BucketResult, type Outcome, type ResultSummary} from '../../core/results.js';
 import {redact} from '../../utils/redact.js';
 import type {InvocationReport} from './types.js';
@@ -92,6 +93,8 @@ Authorization header) out of the body; redaction catches secrets that an error m
 export function sanitizeReport(report: InvocationReport, secrets: readonly string[] = []): InvocationReport {
 	const text = (value: unknown): string => redact(typeof value === 'string' ? value : String(value ?? ''), secrets);
 	const optionalText = (value: unknown): string | undefined => (value === undefined || value === null ? undefined : text(value));
+	// A code is copied like any text (scrubbed, never trusted); it is typed back as the code it claims to be.
+	const code = (value: unknown): BinderCode => text(value) as BinderCode;
 	const summary = (report.summary ?? {}) as Partial<ResultSummary>;
 	const results: unknown[] = Array.isArray(report.results) ? report.results : [];
 	const sanitized: InvocationReport = {
@@ -114,7 +117,7 @@ export function sanitizeReport(report: InvocationReport, secrets: readonly strin
 				bucket: text(result.bucket),
 				region: text(result.region),
 				outcome: isOutcome(result.outcome) ? result.outcome : 'failed',
-				code: optionalText(result.code),
+				code: result.code === undefined || result.code === null ? undefined : code(result.code),
 				message: optionalText(result.message),
 				transient: typeof result.transient === 'boolean' ? result.transient : undefined,
 				requestId: optionalText(result.requestId),
@@ -123,7 +126,7 @@ export function sanitizeReport(report: InvocationReport, secrets: readonly strin
 			};
 			return clean;
 		}),
-		error: report.error ? {code: text(report.error.code), message: text(report.error.message)} : undefined,
+		error: report.error ? {code: code(report.error.code), message: text(report.error.message)} : undefined,
 	};
 	if (Array.isArray(report.unrecognized) && report.unrecognized.length > 0) {
 		sanitized.unrecognized = report.unrecognized.slice(0, MAX_UNRECOGNIZED).map((value) => {

@@ -1,3 +1,4 @@
+import type {BinderCode} from '../../core/errors.js';
 import type {BucketResult, ResultSummary} from '../../core/results.js';
 
 /** The wire formats we can speak. */
@@ -88,7 +89,7 @@ export type InvocationReport = {
 	/** Every bucket's result: the standard payload carries them all, robot messages list as many as fit. */
 	results: BucketResult[];
 	/** An invocation-level error (bad event, missing configuration, …). */
-	error?: {code: string; message: string};
+	error?: {code: BinderCode; message: string};
 	/**
 	Bucket-creation records whose bucket or region could not be read (each also a `failed` result with
 	code `UnrecognizedEvent`): where the record was, why, and a scrubbed outline of it, so that
