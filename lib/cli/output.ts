@@ -1,4 +1,5 @@
 import type {BinderCode} from '../core/errors.js';
+import {scrubList} from '../function/secrets.js';
 import {redact} from '../utils/redact.js';
 
 /** A stream the CLI writes to: `process.stdout`/`stderr`, or a pseudo-stream in tests. */
@@ -43,7 +44,7 @@ service or a webhook can echo a key or token into what we print, and terminal ou
 logs and bug reports. JSON-escaped forms are scrubbed too, for `--json` lines.
 */
 export function createPrinter(io: Pick<CliIo, 'stdout' | 'stderr'>, secrets: readonly string[]): Printer {
-	const all = [...new Set([...secrets, ...secrets.map((secret) => JSON.stringify(secret).slice(1, -1))])].sort((a, b) => b.length - a.length);
+	const all = scrubList(secrets);
 	const clean = (text: string) => redact(text, all);
 	const printer: Printer = {
 		stdout: (text) => void io.stdout.write(clean(text)),

@@ -230,7 +230,7 @@ class Runtime {
 }
 
 /** Read the body, refusing (not buffering) more than {@link MAX_REQUEST_BODY_BYTES}. `undefined` = too large. */
-function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
+function readRequestBody(request: IncomingMessage): Promise<Buffer | undefined> {
 	const declared = Number(request.headers['content-length']);
 	if (declared > MAX_REQUEST_BODY_BYTES) {
 		return Promise.resolve(undefined);
@@ -239,7 +239,7 @@ function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
 	return new Promise((resolve) => {
 		const chunks: Buffer[] = [];
 		let size = 0;
-		const finish = (result: Buffer | undefined) => {
+		const settle = (result: Buffer | undefined) => {
 			request.off('data', onData);
 			request.off('end', onEnd);
 			request.off('error', onEnd);
@@ -251,13 +251,13 @@ function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
 			size += chunk.length;
 			if (size > MAX_REQUEST_BODY_BYTES) {
 				request.pause();
-				finish(undefined);
+				settle(undefined);
 			} else {
 				chunks.push(chunk);
 			}
 		};
 
-		const onEnd = () => finish(Buffer.concat(chunks));
+		const onEnd = () => settle(Buffer.concat(chunks));
 		request.on('data', onData);
 		request.on('end', onEnd);
 		request.on('error', onEnd);
@@ -319,7 +319,7 @@ function proxyErrorOutcome(): Outcome {
 async function serve(runtime: Runtime, request: IncomingMessage, progress: Progress): Promise<Outcome> {
 	const method = (request.method ?? 'GET').toUpperCase();
 	const target = resolveTarget(request);
-	const body = await readBody(request);
+	const body = await readRequestBody(request);
 	if (target.kind === 'admin') {
 		progress.host = '_emulator';
 		progress.path = target.path;

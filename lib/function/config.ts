@@ -4,8 +4,7 @@ import {isAppId, validateRegion} from '../core/names.js';
 import {FieldPathError, MAX_FIELD_PATHS, parseFieldPath, type FieldPath} from './events/field-paths.js';
 import {DEFAULT_CONCURRENCY, MAX_CONCURRENCY, MIN_CONCURRENCY, parsePatterns, parseRegions, splitList} from '../binder/scope.js';
 import {parseIntegerInRange} from '../utils/integer.js';
-import {environmentSecrets} from './webhook/sanitize.js';
-import {parseStandardSecret} from './webhook/standard.js';
+import {checkWebhookTarget} from './webhook/settings.js';
 import {WEBHOOK_FORMATS, type WebhookFormat} from './webhook/types.js';
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -186,22 +185,7 @@ function readConfig(env: Env): BinderConfig {
 	const webhookSecret = env.BINDER_WEBHOOK_SECRET || undefined;
 	const format = oneOf(env, 'BINDER_WEBHOOK_FORMAT', WEBHOOK_FORMATS, 'standard');
 	if (webhookUrl !== undefined) {
-		let url: URL | undefined;
-		try {
-			url = new URL(webhookUrl);
-		} catch {}
-
-		if (url === undefined || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-			fail('BINDER_WEBHOOK_URL', 'must be an http(s) URL (value not shown: it may carry a key)');
-		}
-
-		if (format === 'standard' && webhookSecret !== undefined) {
-			try {
-				parseStandardSecret(webhookSecret);
-			} catch {
-				fail('BINDER_WEBHOOK_SECRET', 'a standard webhook secret is whsec_<padded base64> (value not shown)');
-			}
-		}
+		checkWebhookTarget({url: webhookUrl, secret: webhookSecret, format}, {url: 'BINDER_WEBHOOK_URL', secret: 'BINDER_WEBHOOK_SECRET'});
 	} else if (webhookSecret !== undefined) {
 		fail('BINDER_WEBHOOK_SECRET', 'is set but BINDER_WEBHOOK_URL is not');
 	}
@@ -242,6 +226,3 @@ function readConfig(env: Env): BinderConfig {
 		eventRegionPaths: fieldPaths(env, 'BINDER_EVENT_REGION_PATH'),
 	};
 }
-
-/** Every secret the environment holds, for redaction of anything leaving the process (one list for logs, replies and webhooks). */
-export const secretsOf = (env: Env = process.env): string[] => environmentSecrets(env);

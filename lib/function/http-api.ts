@@ -1,14 +1,13 @@
 import {timingSafeEqual, createHash} from 'node:crypto';
 import {type BinderCode, invalidInput, isValidationError} from '../core/errors.js';
 import {hasAppIdSuffix, isBucketName, parseBucketId, validateRegion} from '../core/names.js';
-import type {BucketResult} from '../core/results.js';
 import type {HttpRequest, SyncRequestOptions} from './events/index.js';
 import {parseSyncOptions} from './events/index.js';
 
 /** What the HTTP API asks the rest of the function to do; the handler carries it out. */
 export type HttpAction =
 	| {kind: 'reply'; status: number; body: unknown; headers?: Record<string, string>}
-	| {kind: 'bind'; targets: Array<{bucket: string; region: string}>; decided: BucketResult[]; dryRun?: boolean; force?: boolean}
+	| {kind: 'bind'; targets: Array<{bucket: string; region: string}>; dryRun?: boolean; force?: boolean}
 	| {kind: 'sync'; options: SyncRequestOptions}
 	| {kind: 'status'; bucket: string; region: string};
 
@@ -183,7 +182,7 @@ function bindAction(value: unknown, maxBuckets: number, defaultRegion: string | 
 			targets.push({bucket: id, region: checkedRegion});
 		}
 	});
-	return {kind: 'bind', targets, decided: [], dryRun: body.dryRun as boolean | undefined, force: body.force as boolean | undefined};
+	return {kind: 'bind', targets, dryRun: body.dryRun as boolean | undefined, force: body.force as boolean | undefined};
 }
 
 function statusAction(query: Record<string, string>, defaultRegion: string | undefined, appId: string | undefined): HttpAction {

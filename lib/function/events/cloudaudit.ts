@@ -431,7 +431,7 @@ export function parseCloudAudit(event: Fields, context: EventContext): ParsedEve
 	return bindEvent(plan, 'cloudaudit');
 }
 
-/** Plan a batch `{"EventList": [...]}`: every entry yields a target or a decided record. */
+/** Plan a batch `{"EventList": [...]}`: every entry yields a target or a result known up front. */
 export function parseEventList(event: Fields, context: EventContext): ParsedEvent {
 	const list = own<TencentEventList>(event, 'EventList');
 	if (!Array.isArray(list)) {

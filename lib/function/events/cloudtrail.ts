@@ -31,7 +31,7 @@ export function isS3CloudTrailEvent(event: Fields): boolean {
 /** Plan an S3 CloudTrail event: `CreateBucket` binds `requestParameters.bucketName` in `awsRegion`. */
 export function parseCloudTrail(event: Fields): ParsedEvent {
 	const plan = createBindPlan();
-	const result = (): ParsedEvent => ({kind: 'bind', trigger: 'cloudtrail', targets: plan.targets, decided: plan.decided});
+	const result = (): ParsedEvent => ({kind: 'bind', trigger: 'cloudtrail', targets: plan.targets, knownResults: plan.knownResults});
 	const detail = own<CloudTrailEvent>(event, 'detail');
 	if (!isFields(detail)) {
 		plan.fail(undefined, undefined, `detail: expected the CloudTrail record object, got ${describeValue(detail)}`);

@@ -119,5 +119,5 @@ export function parseCosTrigger(event: Fields, context: EventContext): ParsedEve
 		addRecord(plan, list[index], joinPath('Records', index), context);
 	}
 
-	return {kind: 'bind', trigger: 'cos', targets: plan.targets, decided: plan.decided};
+	return {kind: 'bind', trigger: 'cos', targets: plan.targets, knownResults: plan.knownResults};
 }

@@ -196,7 +196,7 @@ function stripStage(path: string, context: unknown): string {
 	return path.startsWith(`${prefix}/`) ? path.slice(prefix.length) : path;
 }
 
-function readBody(event: Fields): string | undefined {
+function readEventBody(event: Fields): string | undefined {
 	const encoded = own<APIGatewayProxyEvent>(event, 'isBase64Encoded');
 	if (encoded !== undefined && encoded !== null && typeof encoded !== 'boolean') {
 		return invalid(`isBase64Encoded: expected true or false, got ${describeValue(encoded)}`);
@@ -306,7 +306,7 @@ function readV2(event: Fields): HttpRequest {
 			headers: merge(readHeaders(own<APIGatewayProxyEventV2>(event, 'headers'), 'headers'), cookieHeader),
 			// rawQueryString keeps repeats apart; queryStringParameters joins them with commas.
 			query: merge(parseQueryString(rawQuery ?? ''), readQuery(own<APIGatewayProxyEventV2>(event, 'queryStringParameters'), 'queryStringParameters'), pathQuery),
-			body: readBody(event),
+			body: readEventBody(event),
 			flavor: 'aws-apigw-v2',
 		},
 		readSourceIp(http === undefined ? undefined : own<V2Context['http']>(http, 'sourceIp')),
@@ -336,7 +336,7 @@ function readV1(event: Fields): HttpRequest {
 				readQuery(own<APIGatewayProxyEvent>(event, 'queryStringParameters'), 'queryStringParameters'),
 				pathQuery,
 			),
-			body: readBody(event),
+			body: readEventBody(event),
 			flavor: 'aws-apigw-v1',
 		},
 		readSourceIp(isFields(identity) ? own<V1Context['identity']>(identity, 'sourceIp') : undefined),
@@ -368,7 +368,7 @@ function readScf(event: Fields, flavor: 'scf-apigw' | 'scf-function-url'): HttpR
 				readQuery(own<ScfApiGatewayEvent>(event, 'queryStringParameters'), 'queryStringParameters'),
 				pathQuery,
 			),
-			body: readBody(event),
+			body: readEventBody(event),
 			flavor,
 		},
 		sourceIp,

@@ -98,6 +98,13 @@ export type InvocationReport = {
 	unrecognized?: Array<{path: string; eventName: string; message: string; digest: string[]}>;
 };
 
+/**
+Why a delivery failed: `HttpError` (non-2xx, redirects included), `Gone` (410), `NetworkError`, `Timeout`,
+`RobotError` (the robot's body code was not 0), `BudgetExhausted` (no time for even one attempt),
+`Aborted` (the caller's signal), `InvalidConfig` (an option broke a rule), `InternalError`.
+*/
+export type WebhookCode = 'HttpError' | 'Gone' | 'NetworkError' | 'Timeout' | 'RobotError' | 'BudgetExhausted' | 'Aborted' | 'InvalidConfig' | 'InternalError';
+
 /** How a delivery ended. Safe to log: no secret, no URL query. */
 export type WebhookDelivery = {
 	/** True when the endpoint answered 2xx and, for robots, its body said success. */
@@ -107,12 +114,8 @@ export type WebhookDelivery = {
 	attempts: number;
 	/** HTTP status of the last answer, when one arrived. */
 	status?: number;
-	/**
-	Why it was not delivered: `HttpError` (non-2xx, redirects included), `Gone` (410), `NetworkError`,
-	`Timeout`, `RobotError` (the robot's body code was not 0), `BudgetExhausted` (no time for even one
-	attempt), `Aborted` (the caller's signal), `InvalidConfig`, `InternalError`.
-	*/
-	code?: string;
+	/** Why it was not delivered. */
+	code?: WebhookCode;
 	/** What happened, naming the endpoint by origin and path only. */
 	message?: string;
 	durationMs: number;
