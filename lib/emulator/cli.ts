@@ -1,3 +1,4 @@
+import {isEmulatorAppId} from './names.js';
 import {DEMO_CREDENTIALS, startEmulator} from './server.js';
 import type {Emulator, EmulatorOptions} from './types.js';
 
@@ -75,7 +76,7 @@ export function parseEmulatorArgs(argv: string[]): {options: EmulatorOptions; he
 
 	const appId = values.get('--app-id');
 	if (appId !== undefined) {
-		if (!/^\d{5,12}$/.test(appId)) {
+		if (!isEmulatorAppId(appId)) {
 			throw new Error(`--app-id: expected 5 to 12 digits, got ${JSON.stringify(appId)}`);
 		}
 

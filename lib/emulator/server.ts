@@ -11,6 +11,7 @@ import {decodePath, loggableQuery, parseQuery, type QueryParam} from './query.js
 import {createRng, type Rng} from './rng.js';
 import {classifyHost, isCiRoute, resolveTarget, routeOperation, type HostRoute} from './routing.js';
 import {BucketCreatedListeners, type Listener} from './events.js';
+import {isEmulatorAppId} from './names.js';
 import {BucketStore, CredentialStore, validateCredential} from './store.js';
 import type {
 	BodyFaultKind,
@@ -42,7 +43,6 @@ const DEFAULTS = {
 	maxRequestLog: 10_000,
 } as const;
 
-const APP_ID = /^\d{5,12}$/;
 const OWNER_UIN = /^\d{1,20}$/;
 
 type Config = {
@@ -65,8 +65,8 @@ function resolveOptions(options: EmulatorOptions): Config {
 		return value;
 	};
 
-	const text = (name: string, value: unknown, pattern: RegExp, expected: string): string => {
-		if (typeof value !== 'string' || !pattern.test(value)) {
+	const text = (name: string, value: unknown, valid: (value: string) => boolean, expected: string): string => {
+		if (typeof value !== 'string' || !valid(value)) {
 			throw new TypeError(`startEmulator: options.${name} must be ${expected}, got ${JSON.stringify(value)}`);
 		}
 
@@ -87,9 +87,9 @@ function resolveOptions(options: EmulatorOptions): Config {
 
 	return {
 		port: integer('port', options.port ?? DEFAULTS.port, 0, 65_535),
-		host: text('host', options.host ?? DEFAULTS.host, /^[\w.:-]+$/, 'a host name or IP address'),
-		appId: text('appId', options.appId ?? DEFAULTS.appId, APP_ID, '5 to 12 digits'),
-		ownerUin: text('ownerUin', options.ownerUin ?? DEFAULTS.ownerUin, OWNER_UIN, 'digits'),
+		host: text('host', options.host ?? DEFAULTS.host, (value) => /^[\w.:-]+$/.test(value), 'a host name or IP address'),
+		appId: text('appId', options.appId ?? DEFAULTS.appId, isEmulatorAppId, '5 to 12 digits'),
+		ownerUin: text('ownerUin', options.ownerUin ?? DEFAULTS.ownerUin, (value) => OWNER_UIN.test(value), 'digits'),
 		credentials: credentials.map((credential, index) => validateCredential(credential, `startEmulator: options.credentials[${index}]`)),
 		faults,
 		seed: integer('seed', options.seed ?? DEFAULTS.seed, -(2 ** 31), 2 ** 32 - 1),
@@ -188,12 +188,12 @@ class Runtime {
 		}
 
 		const created = this.store.create(bucket, region, createdAt, options.bound ?? false);
-		const dash = created.bucket.lastIndexOf('-');
+		const {name, appId} = this.store.idOf(created.bucket);
 		this.listeners.emit({
 			bucket: created.bucket,
 			region: created.region,
-			appId: created.bucket.slice(dash + 1),
-			name: created.bucket.slice(0, dash),
+			appId,
+			name,
 			time: new Date(this.nowMs()).toISOString(),
 			requestId,
 		});
