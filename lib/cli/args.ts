@@ -1,5 +1,4 @@
-// Reading the command line: usage errors (exit 2), the parsers of flags and arguments, and the wait for
-// the signal that ends a long-running command.
+// Reading the command line: usage errors (exit 2) and the parsers of flags and arguments.
 import {readFile} from 'node:fs/promises';
 import {parseArgs, type ParseArgsConfig} from 'node:util';
 import {MAX_CONCURRENCY, MIN_CONCURRENCY} from '../binder/scope.js';
@@ -91,21 +90,4 @@ export async function readJsonFile(path: string, what: string): Promise<unknown>
 	} catch (error) {
 		throw new UsageError(`${what}: ${path} is not valid JSON: ${(error as Error).message}`);
 	}
-}
-
-/**
-Resolves at the first SIGINT or SIGTERM. Call it before starting work that a signal should end:
-once it is called the signal no longer kills the process, so servers can be closed cleanly.
-*/
-export function waitForSignal(): Promise<void> {
-	return new Promise((resolve) => {
-		const done = () => {
-			process.off('SIGINT', done);
-			process.off('SIGTERM', done);
-			resolve();
-		};
-
-		process.once('SIGINT', done);
-		process.once('SIGTERM', done);
-	});
 }

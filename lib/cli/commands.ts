@@ -8,7 +8,8 @@ import {syncAccount} from '../binder/sync.js';
 import {unbindBucket} from '../binder/unbind.js';
 import {createLogger, handle, loadConfig, secretsOf, serveFunction, type BinderConfig, type HandlerHttpReply, type InvocationResult} from '../function/index.js';
 import {mapWithConcurrency} from '../utils/pool.js';
-import {bucketArguments, concurrencyOption, integerOption, parseCommandArgs, readJsonFile, regionOption, UsageError, waitForSignal} from './args.js';
+import {waitForStop} from '../utils/signals.js';
+import {bucketArguments, concurrencyOption, integerOption, parseCommandArgs, readJsonFile, regionOption, UsageError} from './args.js';
 import {createPrinter, type CliIo, type PrintedRecord, type Printer} from './output.js';
 import {createProgress, NO_PROGRESS, type Progress} from './progress.js';
 
@@ -240,7 +241,7 @@ export const serve: Command = async ({args, runEnv, print}) => {
 	const {values} = parseCommandArgs(args, {port: {type: 'string'}, host: {type: 'string'}});
 	const port = integerOption(values.port, 'port', 9001, 0, 65_535);
 	preflight(runEnv);
-	const stopped = waitForSignal();
+	const stopped = waitForStop();
 	const server = await serveFunction({port, host: values.host as string | undefined, env: runEnv, write: (line) => print.line(line)});
 	print.line(`main_handler served as a function URL at ${server.url}`);
 	await stopped;

@@ -4,7 +4,8 @@ import {credentialsFromEnv} from '../client/credentials.js';
 import {DEMO_CREDENTIALS, startEmulator, type Emulator} from '../emulator/index.js';
 import {handle, loadConfig, serveFunction, type HandlerHttpReply, type InvocationResult, type LocalServer} from '../function/index.js';
 import {parseIntegerInRange} from '../utils/integer.js';
-import {UsageError, waitForSignal} from './args.js';
+import {waitForStop} from '../utils/signals.js';
+import {UsageError} from './args.js';
 import {isLoopbackEndpoint} from './demo.js';
 import type {Printer} from './output.js';
 
@@ -302,7 +303,7 @@ async function runOnce(run: Run, invoker: Invoker, print: Printer): Promise<numb
 /** Serve the function URL and tick on the timer until SIGINT or SIGTERM, then close everything. */
 async function serveUntilStopped(run: Run, invoker: Invoker, options: StartOptions, print: Printer): Promise<number> {
 	// Listening from now on: a Ctrl-C during the first tick still closes everything cleanly.
-	const stopped = waitForSignal();
+	const stopped = waitForStop();
 	let server: LocalServer;
 	try {
 		server = await serveFunction({port: options.functionPort, env: run.runEnv, write: print.line});

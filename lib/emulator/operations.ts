@@ -1,3 +1,4 @@
+import {parseIntegerInRange} from '../utils/integer.js';
 import {EmulatorError} from './errors.js';
 import {DEFAULT_REBIND_ERROR_CODE, DEFAULT_UNBIND_DELAY_MS} from './faults.js';
 import {queryValue, type QueryParam} from './query.js';
@@ -117,8 +118,8 @@ function integerParam(context: OperationContext, name: string, fallback: number,
 		return fallback;
 	}
 
-	const value = /^\d{1,9}$/.test(raw) ? Number(raw) : Number.NaN;
-	if (!(value >= min && value <= max)) {
+	const value = parseIntegerInRange(raw, min, max);
+	if (value === undefined) {
 		throw new EmulatorError('InvalidArgument', `The parameter ${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(raw.slice(0, 40))}`);
 	}
 

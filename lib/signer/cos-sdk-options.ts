@@ -1,18 +1,6 @@
-import type {AuthorizationOptions, SignableValue} from './authorization.js';
+import type {AuthorizationOptions} from './authorization.js';
 
-/** The options of `COS.getAuthorization` in the official SDK (tencentyun/cos-nodejs-sdk-v5), PascalCase. */
-export type CosSdkAuthorizationOptions = {
-	SecretId?: string;
-	SecretKey?: string;
-	Method?: string;
-	Pathname?: string;
-	Query?: Record<string, SignableValue>;
-	Headers?: Record<string, SignableValue>;
-	KeyTime?: string;
-	StartTime?: number;
-	Expires?: number;
-};
-
+// The official SDK's name of each option of `getAuthorization` that it has.
 const NAMES = {
 	SecretId: 'secretId',
 	SecretKey: 'secretKey',
@@ -23,7 +11,10 @@ const NAMES = {
 	KeyTime: 'keyTime',
 	StartTime: 'startTime',
 	Expires: 'expires',
-} as const satisfies Record<keyof CosSdkAuthorizationOptions, keyof AuthorizationOptions>;
+} as const satisfies Record<string, keyof AuthorizationOptions>;
+
+/** The options of `COS.getAuthorization` in the official SDK (tencentyun/cos-nodejs-sdk-v5), PascalCase. */
+export type CosSdkAuthorizationOptions = {[Pascal in keyof typeof NAMES]?: AuthorizationOptions[(typeof NAMES)[Pascal]]};
 
 /**
 Options written for `COS.getAuthorization`, as `getAuthorization` takes them: the same values under their

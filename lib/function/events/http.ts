@@ -70,18 +70,19 @@ function primitive(value: unknown): string | undefined {
 	return typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' ? String(value) : undefined;
 }
 
+/** The entries of a map of `names` to values (headers, query parameters); none when the field is absent. */
+function mapEntries(value: unknown, path: string, names: string): Array<[string, unknown]> {
+	if (value === undefined || value === null) {
+		return [];
+	}
+
+	return isFields(value) ? Object.entries(value) : invalid(`${path}: expected an object of ${names} to values, got ${describeValue(value)}`);
+}
+
 /** Headers from one object: names lowercased, repeats (`Host` and `host`, arrays) joined with `, `. */
 function readHeaders(value: unknown, path: string): Map<string, string> {
 	const headers = new Map<string, string>();
-	if (value === undefined || value === null) {
-		return headers;
-	}
-
-	if (!isFields(value)) {
-		return invalid(`${path}: expected an object of header names to values, got ${describeValue(value)}`);
-	}
-
-	for (const [name, raw] of Object.entries(value)) {
+	for (const [name, raw] of mapEntries(value, path, 'header names')) {
 		const itemPath = joinPath(path, name);
 		let joined: string;
 		if (raw === undefined || raw === null) {
@@ -105,15 +106,7 @@ function readHeaders(value: unknown, path: string): Map<string, string> {
 /** Query parameters from one object; an array value contributes its first item. */
 function readQuery(value: unknown, path: string): Map<string, string> {
 	const query = new Map<string, string>();
-	if (value === undefined || value === null) {
-		return query;
-	}
-
-	if (!isFields(value)) {
-		return invalid(`${path}: expected an object of parameter names to values, got ${describeValue(value)}`);
-	}
-
-	for (const [name, raw] of Object.entries(value)) {
+	for (const [name, raw] of mapEntries(value, path, 'parameter names')) {
 		const itemPath = joinPath(path, name);
 		const first: unknown = Array.isArray(raw) ? raw[0] : raw;
 		if (first === undefined) {
