@@ -1,5 +1,5 @@
 import type {BinderCode} from '../core/errors.js';
-import {scrubList} from '../function/secrets.js';
+import {scrubList} from '../function/index.js';
 import {redact} from '../utils/redact.js';
 
 /** A stream the CLI writes to: `process.stdout`/`stderr`, or a pseudo-stream in tests. */
