@@ -1,3 +1,5 @@
+// The commands that talk to the binder (bind, status, unbind, list, buckets, sync) and to the function
+// (invoke, serve), plus the emulator. Each resolves with its exit code.
 import {createClient} from '../client/client.js';
 import {credentialsFromEnv} from '../client/credentials.js';
 import {allSettled, summarize, type BucketResult} from '../core/results.js';
@@ -12,9 +14,6 @@ import {waitForStop} from '../utils/signals.js';
 import {bucketArguments, concurrencyOption, integerOption, parseCommandArgs, readJsonFile, regionOption, UsageError} from './args.js';
 import {createPrinter, type CliIo, type PrintedRecord, type Printer} from './output.js';
 import {createProgress, NO_PROGRESS, type Progress} from './progress.js';
-
-// The commands that talk to the binder (bind, status, unbind, list, buckets, sync) and to the function
-// (invoke, serve), plus the emulator. Each resolves with its exit code.
 
 /** 0 when every bucket ended as planned; a bucket left undone for lack of time counts as not. */
 export const exitFor = (results: readonly BucketResult[]) => (allSettled(results.filter((result) => result.outcome !== 'skipped')) && !results.some((result) => result.outcome === 'skipped' && result.code === 'TimeBudget') ? 0 : 1);

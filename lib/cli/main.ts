@@ -20,7 +20,7 @@ const COMMANDS: Record<string, Command> = {
 	invoke,
 	serve,
 	emulator,
-	start: async ({args, env, print}) => runStart(args, env, {print}),
+	start: async ({args, env, print}) => runStart(args, env, print),
 };
 
 const isCommand = (name: string | undefined): name is string => name !== undefined && Object.hasOwn(COMMANDS, name);

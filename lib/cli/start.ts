@@ -114,11 +114,6 @@ export function describeTick(result: InvocationResult | undefined, dryRun: boole
 
 const isInvocation = (value: InvocationResult | HandlerHttpReply | undefined): value is InvocationResult => value !== undefined && !('statusCode' in value);
 
-export type StartDeps = {
-	/** Where everything goes (scrubbed by the caller's secrets; the generated HTTP token is shown on purpose). */
-	print: Printer;
-};
-
 /** What `start` was asked to do. */
 type StartOptions = {once: boolean; apply: boolean; functionPort: number; emulatorPort: number; timerSeconds: number};
 
@@ -272,10 +267,10 @@ With `--once` it runs one tick (and one bucket creation on the emulator), prints
 
 With keys in the environment it talks to that account instead, and binds nothing unless `--apply`
 is given: a newcomer with keys exported in the shell must not bind a production account by trying
-the demo.
+the demo. Everything goes to `print` (scrubbed of the caller's secrets; the generated HTTP token is shown
+on purpose).
 */
-export async function runStart(argv: string[], env: NodeJS.ProcessEnv, deps: StartDeps): Promise<number> {
-	const {print} = deps;
+export async function runStart(argv: string[], env: NodeJS.ProcessEnv, print: Printer): Promise<number> {
 	const options = parseStartArgs(argv);
 	const run = await prepareRun(env, options, print);
 	const invoker = createInvoker(run, print);
