@@ -4,4 +4,5 @@ import COS from 'cos-nodejs-sdk-v5';
 
 export {DEMO_CREDENTIALS, startEmulator} from '../lib/emulator/index.js';
 export {getAuthorization} from '../lib/signer/authorization.js';
+export {fromCosSdkOptions} from '../lib/signer/cos-sdk-options.js';
 export const sdkGetAuthorization = COS.getAuthorization;

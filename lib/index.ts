@@ -1,19 +1,33 @@
-// The library's public surface. Internals are not re-exported wholesale.
-export {getAuthorization, computeSignatureParts, parseAuthorization} from './signer/authorization.js';
-export type {AuthorizationOptions, SignatureParts, ParsedAuthorization, SignableValue} from './signer/authorization.js';
+// The library's public surface: the client, the binding rule, results, errors, the signer and the
+// function. Internals are not re-exported wholesale; the emulator and its signature helpers are the
+// `cos-ci-binder/emulator` subpath.
 export {createClient, DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, DEFAULT_MAX_RESPONSE_BYTES} from './client/client.js';
-export type {Client, ClientOptions, CiStatus, BindResponse, BoundBucket, CosBucket, EnsureBoundOptions, ListBoundOptions, ListBucketsOptions} from './client/client.js';
-export type {RetryOptions} from './client/request.js';
-export {getStatus, bind, unbind, ensureBound, listBound, listBuckets} from './client/functions.js';
-export {credentialsFromEnv} from './client/credentials.js';
+export type {
+	BindResponse,
+	BoundBucket,
+	CiStatus,
+	Client,
+	ClientOptions,
+	CosBucket,
+	ListBoundOptions,
+	ListBucketsOptions,
+	RequestCounter,
+	RetryOptions,
+	StatusResponse,
+	UnbindResponse,
+} from './client/client.js';
 export type {Credentials, CredentialSource} from './client/credentials.js';
-export {parseBucketId, validateRegion, DOCUMENTED_CI_REGIONS} from './client/names.js';
-export type {BucketId} from './client/names.js';
-export {BinderError, isBinderError} from './errors/binder-error.js';
-export type {BinderErrorDetails, Operation} from './errors/binder-error.js';
-export {summarize, allSettled, OUTCOMES} from './results.js';
-export type {BucketResult, Outcome, ResultSummary} from './results.js';
+export {ensureBound} from './binder/ensure-bound.js';
+export type {EnsureBoundOptions} from './binder/ensure-bound.js';
+export {allSettled, OUTCOMES, summarize} from './core/results.js';
+export type {BucketResult, Outcome, ResultSummary, UnbindResult} from './core/results.js';
+export {BinderError, isBinderError, isValidationError} from './core/errors.js';
+export type {BinderCode, BinderErrorDetails, DocumentedServiceCode, Operation, OurCode, ServiceCode, UnlistedServiceCode, ValidationCode} from './core/errors.js';
+export {getAuthorization} from './signer/authorization.js';
+export type {AuthorizationOptions, SignableValue} from './signer/authorization.js';
+export {fromCosSdkOptions} from './signer/cos-sdk-options.js';
+export type {CosSdkAuthorizationOptions} from './signer/cos-sdk-options.js';
 export {handle as main_handler} from './function/main-handler.js';
-export type {InvocationResult, HandlerContext} from './function/main-handler.js';
+export type {HandlerContext, HandlerHttpReply, InvocationResult} from './function/main-handler.js';
 export {loadConfig} from './function/config.js';
 export type {BinderConfig} from './function/config.js';

@@ -6,7 +6,7 @@ import {main} from '../lib/cli/main.js';
 import type {CliIo} from '../lib/cli/output.js';
 import {createProgress, formatDuration} from '../lib/cli/progress.js';
 import {DEMO_CREDENTIALS, startEmulator, type Emulator} from '../lib/emulator/index.js';
-import type {BucketResult} from '../lib/results.js';
+import type {BucketResult} from '../lib/core/results.js';
 
 const APP = '1250000000';
 const GZ = 'ap-guangzhou';

@@ -1,7 +1,8 @@
 import {test} from 'uvu';
 import * as assert from 'uvu/assert';
 import {createClient, type ClientOptions} from '../lib/client/client.js';
-import {isBinderError, type BinderError} from '../lib/errors/binder-error.js';
+import {ensureBound} from '../lib/binder/ensure-bound.js';
+import {isBinderError, type BinderError} from '../lib/core/errors.js';
 import {DEMO_CREDENTIALS, startEmulator, type Emulator, type EmulatorOptions} from '../lib/emulator/index.js';
 import {startReceiver} from './support/receiver.js';
 
@@ -32,7 +33,7 @@ test('bind: an unbound bucket ends bound, in the emulator too', () =>
 	withEmulator({}, async (emu, client) => {
 		emu.createBucket(`photos-${APP}`, GZ);
 		const c = client();
-		const result = await c.ensureBound(`photos-${APP}`, GZ);
+		const result = await ensureBound(c, `photos-${APP}`, GZ);
 		assert.is(result.outcome, 'bound');
 		assert.is(result.requests, 2, 'status, then bind');
 		assert.ok(result.requestId);
@@ -46,7 +47,7 @@ test('bind: an unbound bucket ends bound, in the emulator too', () =>
 test('already bound: status check short-cuts, no second bind', () =>
 	withEmulator({}, async (emu, client) => {
 		emu.createBucket(`photos-${APP}`, GZ, {bound: true});
-		const result = await client().ensureBound(`photos-${APP}`, GZ);
+		const result = await ensureBound(client(), `photos-${APP}`, GZ);
 		assert.is(result.outcome, 'already-bound');
 		assert.is(result.requests, 1);
 		assert.ok(!emu.requests.some((entry) => entry.operation === 'CreateCIBucket'));
@@ -56,7 +57,7 @@ for (const rebindAnswer of ['ok', 'error'] as const) {
 	test(`forced rebind of a bound bucket when a second bind answers ${rebindAnswer}`, () =>
 		withEmulator({faults: {rebindAnswer}}, async (emu, client) => {
 			emu.createBucket(`photos-${APP}`, GZ, {bound: true});
-			const result = await client().ensureBound(`photos-${APP}`, GZ, {force: true});
+			const result = await ensureBound(client(), `photos-${APP}`, GZ, {force: true});
 			if (rebindAnswer === 'ok') {
 				assert.is(result.outcome, 'bound');
 				assert.is(result.requests, 1);
@@ -73,14 +74,14 @@ test('a bind that races another binder (error answer) is already-bound, not fail
 	withEmulator({faults: {rebindAnswer: 'error'}}, async (emu, client) => {
 		emu.createBucket(`photos-${APP}`, GZ);
 		const c = client();
-		const [first, second] = await Promise.all([c.ensureBound(`photos-${APP}`, GZ), c.ensureBound(`photos-${APP}`, GZ)]);
+		const [first, second] = await Promise.all([ensureBound(c, `photos-${APP}`, GZ), ensureBound(c, `photos-${APP}`, GZ)]);
 		const outcomes = [first.outcome, second.outcome].sort();
 		assert.equal(outcomes, ['already-bound', 'bound']);
 	}));
 
 test('NoSuchBucket: failed with the service code, not retried', () =>
 	withEmulator({}, async (emu, client) => {
-		const result = await client().ensureBound(`ghost-${APP}`, GZ);
+		const result = await ensureBound(client(), `ghost-${APP}`, GZ);
 		assert.is(result.outcome, 'failed');
 		assert.is(result.code, 'NoSuchBucket');
 		assert.is(result.transient, false);
@@ -112,7 +113,7 @@ test('session token: sent in x-ci-security-token to CI and x-cos-security-token 
 	await withEmulator({credentials: [temp]}, async (emu, client) => {
 		emu.createBucket(`photos-${APP}`, GZ);
 		const ok = client({credentials: temp});
-		assert.is((await ok.ensureBound(`photos-${APP}`, GZ)).outcome, 'bound');
+		assert.is((await ensureBound(ok, `photos-${APP}`, GZ)).outcome, 'bound');
 		assert.is((await ok.listBuckets()).length, 1, 'COS host accepts the token in x-cos-security-token');
 		const missing = await rejection(client({credentials: {secretId: temp.secretId, secretKey: temp.secretKey}}).getStatus(`photos-${APP}`, GZ));
 		assert.is(missing.status, 403);
@@ -146,7 +147,7 @@ for (const offsetMs of [-3_600_000, 3_600_000]) {
 		withEmulator({faults: {clockOffsetMs: offsetMs}}, async (emu, client) => {
 			emu.createBucket(`photos-${APP}`, GZ);
 			const c = client({retry: {retries: 0}});
-			const result = await c.ensureBound(`photos-${APP}`, GZ);
+			const result = await ensureBound(c, `photos-${APP}`, GZ);
 			assert.is(result.outcome, 'bound', JSON.stringify(result));
 			assert.ok(Math.abs(c.clockOffsetMs - offsetMs) < 3000, `learnt offset ${c.clockOffsetMs}`);
 			const codes = emu.requests.map((entry) => entry.code ?? entry.status);
@@ -161,7 +162,7 @@ test('503 then success: retried with backoff, bound', () =>
 	withEmulator({faults: {failNext: {count: 2, code: 'SlowDown'}}}, async (emu, client) => {
 		emu.createBucket(`photos-${APP}`, GZ);
 		const retries: number[] = [];
-		const result = await client({onRetry: ({attempt}) => retries.push(attempt)}).ensureBound(`photos-${APP}`, GZ);
+		const result = await ensureBound(client({onRetry: ({attempt}) => retries.push(attempt)}), `photos-${APP}`, GZ);
 		assert.is(result.outcome, 'bound');
 		assert.equal(retries, [1, 2]);
 		assert.is(result.requests, 4);
@@ -182,7 +183,7 @@ test('429 and 500 are retried too; 400-class errors are not', () =>
 test('503 forever: failed with the code after the configured attempts', () =>
 	withEmulator({faults: {errorRates: {SlowDown: 1}}}, async (emu, client) => {
 		emu.createBucket(`photos-${APP}`, GZ);
-		const result = await client({retry: {retries: 2, baseDelayMs: 1}}).ensureBound(`photos-${APP}`, GZ);
+		const result = await ensureBound(client({retry: {retries: 2, baseDelayMs: 1}}), `photos-${APP}`, GZ);
 		assert.is(result.outcome, 'failed');
 		assert.is(result.code, 'SlowDown');
 		assert.is(result.transient, true);
@@ -273,7 +274,7 @@ test('huge body: refused without buffering it (ResponseTooLarge)', () =>
 test('timeout per attempt, then network errors: transient, retried, reported with a code', () =>
 	withEmulator({faults: {latencyMs: 400}}, async (emu, client) => {
 		emu.createBucket(`photos-${APP}`, GZ);
-		const slow = await client({timeoutMs: 100, retry: {retries: 1, baseDelayMs: 1}}).ensureBound(`photos-${APP}`, GZ);
+		const slow = await ensureBound(client({timeoutMs: 100, retry: {retries: 1, baseDelayMs: 1}}), `photos-${APP}`, GZ);
 		assert.is(slow.outcome, 'failed');
 		assert.is(slow.code, 'Timeout');
 		assert.is(slow.transient, true);
@@ -298,13 +299,13 @@ test('invalid bucket ids and regions are refused before any request', () =>
 	withEmulator({}, async (emu, client) => {
 		const c = client();
 		for (const bad of ['', 'nodash', 'UPPER-1250000000', '-lead-1250000000', 'trail--1250000000x', 'name-abc', `${'a'.repeat(60)}-1250000000`]) {
-			const result = await c.ensureBound(bad, GZ);
+			const result = await ensureBound(c, bad, GZ);
 			assert.is(result.outcome, 'failed', bad);
 			assert.is(result.code, 'InvalidBucketId', bad);
 			assert.match(result.message ?? '', /bucket/);
 		}
 
-		const region = await c.ensureBound(`photos-${APP}`, 'Guangzhou');
+		const region = await ensureBound(c, `photos-${APP}`, 'Guangzhou');
 		assert.is(region.code, 'InvalidRegion');
 		await rejection(c.listBuckets({region: 'nowhere'}));
 		assert.is(emu.requests.length, 0);
@@ -352,12 +353,12 @@ test('unbind: status goes unbinding then off; ensureBound reports unbinding as a
 		const c = client();
 		await c.unbind(`photos-${APP}`, GZ);
 		assert.is((await c.getStatus(`photos-${APP}`, GZ)).status, 'unbinding');
-		const during = await c.ensureBound(`photos-${APP}`, GZ);
+		const during = await ensureBound(c, `photos-${APP}`, GZ);
 		assert.is(during.code, 'BucketUnbinding');
 		assert.is(during.transient, true);
 		await new Promise((resolve) => setTimeout(resolve, 200));
 		assert.is((await c.getStatus(`photos-${APP}`, GZ)).status, 'off');
-		assert.is((await c.ensureBound(`photos-${APP}`, GZ)).outcome, 'bound');
+		assert.is((await ensureBound(c, `photos-${APP}`, GZ)).outcome, 'bound');
 	}));
 
 test('requests are counted per bucket, even with many buckets in flight at once', () =>
@@ -367,7 +368,7 @@ test('requests are counted per bucket, even with many buckets in flight at once'
 		}
 
 		const c = client();
-		const results = await Promise.all(Array.from({length: 20}, (_, index) => c.ensureBound(`c${index}-${APP}`, GZ)));
+		const results = await Promise.all(Array.from({length: 20}, (_, index) => ensureBound(c, `c${index}-${APP}`, GZ)));
 		assert.equal(
 			results.map((result) => result.requests),
 			Array.from({length: 20}, (_, index) => (index % 2 === 0 ? 1 : 2)),
@@ -379,7 +380,7 @@ test('requests are counted per bucket, even with many buckets in flight at once'
 test('dry run reports would-bind and binds nothing', () =>
 	withEmulator({}, async (emu, client) => {
 		emu.createBucket(`photos-${APP}`, GZ);
-		const result = await client().ensureBound(`photos-${APP}`, GZ, {dryRun: true});
+		const result = await ensureBound(client(), `photos-${APP}`, GZ, {dryRun: true});
 		assert.is(result.outcome, 'would-bind');
 		assert.is(emu.bucket(`photos-${APP}`)?.ci, 'off');
 	}));
@@ -389,20 +390,20 @@ test('bindFirst (a bucket just created): one request when the bind succeeds; a f
 		emu.createBucket(`new-${APP}`, GZ);
 		const c = client();
 		emu.clearRequests();
-		const fresh = await c.ensureBound(`new-${APP}`, GZ, {bindFirst: true});
+		const fresh = await ensureBound(c, `new-${APP}`, GZ, {bindFirst: true});
 		assert.is(fresh.outcome, 'bound');
 		assert.is(fresh.requests, 1);
 		assert.equal(emu.requests.map((request) => request.operation), ['CreateCIBucket']);
 		// A replay: the bind is refused, the status read says on → already-bound, nothing failed.
 		emu.clearRequests();
-		const replay = await c.ensureBound(`new-${APP}`, GZ, {bindFirst: true});
+		const replay = await ensureBound(c, `new-${APP}`, GZ, {bindFirst: true});
 		assert.is(replay.outcome, 'already-bound');
 		assert.is(replay.requests, 2);
 		assert.equal(emu.requests.map((request) => request.operation), ['CreateCIBucket', 'DescribeCIBucketStatus']);
 		assert.is(emu.bucket(`new-${APP}`)?.bindCount, 1);
 		// Not there (yet): NoSuchBucket straight from the bind, no status read, permanent.
 		emu.clearRequests();
-		const ghost = await c.ensureBound(`ghost-${APP}`, GZ, {bindFirst: true});
+		const ghost = await ensureBound(c, `ghost-${APP}`, GZ, {bindFirst: true});
 		assert.is(ghost.code, 'NoSuchBucket');
 		assert.is(ghost.transient, false);
 		assert.equal(emu.requests.map((request) => request.operation), ['CreateCIBucket']);
@@ -413,8 +414,8 @@ test('bindFirst in a dry run reads the status first (nothing is sent that could 
 		emu.createBucket(`a-${APP}`, GZ, {bound: true});
 		emu.createBucket(`b-${APP}`, GZ);
 		const c = client();
-		assert.is((await c.ensureBound(`a-${APP}`, GZ, {bindFirst: true, dryRun: true})).outcome, 'already-bound');
-		assert.is((await c.ensureBound(`b-${APP}`, GZ, {bindFirst: true, dryRun: true})).outcome, 'would-bind');
+		assert.is((await ensureBound(c, `a-${APP}`, GZ, {bindFirst: true, dryRun: true})).outcome, 'already-bound');
+		assert.is((await ensureBound(c, `b-${APP}`, GZ, {bindFirst: true, dryRun: true})).outcome, 'would-bind');
 		assert.is(emu.bucket(`b-${APP}`)?.bindCount, 0);
 	}));
 
@@ -426,7 +427,7 @@ test('bindFirst: a bind refused and a status read refused (AccessDenied twice) i
 		const server = await answer(get);
 		try {
 			const c = createClient({endpoint: server.url, credentials: DEMO_CREDENTIALS, env: {}, retry: {retries: 0}});
-			const result = await c.ensureBound(`a-${APP}`, GZ, {bindFirst: true});
+			const result = await ensureBound(c, `a-${APP}`, GZ, {bindFirst: true});
 			assert.is(result.code, 'AccessDenied', String(get));
 			assert.is(result.transient, transient, String(get));
 			assert.equal(server.received.map((request) => request.method), ['PUT', 'GET']);

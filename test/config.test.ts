@@ -1,6 +1,7 @@
 import {test} from 'uvu';
 import * as assert from 'uvu/assert';
-import {loadConfig, secretsOf} from '../lib/function/config.js';
+import {loadConfig} from '../lib/function/config.js';
+import {secretsOf} from '../lib/function/secrets.js';
 
 function configError(env: Record<string, string>): string {
 	try {

@@ -35,7 +35,7 @@ test('drill 1 — error storm (30% 503/500), default retries: nearly all bind, f
 		assert.ok(settled >= BUCKETS * 0.9, `most bind with retries: ${describeRun(first)}`);
 		for (const item of first.results.filter((result) => result.outcome === 'failed')) {
 			assert.ok(item.transient, `${item.bucket}: ${item.code} should be transient`);
-			assert.ok(['SlowDown', 'InternalError'].includes(item.code!), `${item.bucket}: code ${item.code}`);
+			assert.ok(['SlowDown', 'InternalError'].includes(String(item.code)), `${item.bucket}: code ${item.code}`);
 			if (!first.fromLogs) {
 				assert.match(item.message!, /SlowDown|InternalError/);
 			}
@@ -183,7 +183,7 @@ test('drill 4 — mixed hostile bodies (30%) on GetService and DescribeCIBuckets
 		}
 
 		for (const item of everywhere.results.filter((result) => result.outcome === 'failed')) {
-			assert.ok(['InvalidResponse', 'ResponseTooLarge'].includes(item.code!), `${item.bucket}: ${item.code} ${item.message}`);
+			assert.ok(['InvalidResponse', 'ResponseTooLarge'].includes(String(item.code)), `${item.bucket}: ${item.code} ${item.message}`);
 		}
 
 		const faulted = d.emu.requests.filter((entry) => entry.code?.startsWith('BodyFault:')).length;

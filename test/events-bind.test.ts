@@ -1,10 +1,10 @@
 import {test} from 'uvu';
 import * as assert from 'uvu/assert';
 import {type BindTarget, mapShortRegion, type ParsedEvent, parseEvent, parseFieldPath} from '../lib/function/events/index.js';
-import type {BucketResult} from '../lib/results.js';
+import type {BucketResult} from '../lib/core/results.js';
 import {auditEvent, CONTEXT, cosRecord, fixture} from './fixtures/events/factories.js';
 
-type Bind = {targets: BindTarget[]; decided: BucketResult[]};
+type Bind = {targets: BindTarget[]; knownResults: BucketResult[]};
 
 /** The bind plan of an event, failing the test for any other kind. */
 function bind(event: unknown, context = CONTEXT, trigger?: string): Bind {
@@ -18,7 +18,7 @@ function bind(event: unknown, context = CONTEXT, trigger?: string): Bind {
 		assert.is(plan.trigger, trigger);
 	}
 
-	return {targets: plan.targets, decided: plan.decided};
+	return {targets: plan.targets, knownResults: plan.knownResults};
 }
 
 const target = (bucket: string, region: string, source: string): BindTarget => ({bucket, region, source});
@@ -47,7 +47,7 @@ test('cloudaudit: each undocumented bucket placement is found, most direct first
 		[{eventName: 'PutBucket', resourceName: 'first-1250000000', requestParameters: {Bucket: 'second-1250000000'}}, {subject: 'qcs::cos:ap-beijing:uid/1250000000:third'}, created('first-1250000000', 'ap-guangzhou', 'data.resourceName')],
 	];
 	for (const [data, envelope, expected] of cases) {
-		assert.equal(bind(auditEvent(data, envelope), CONTEXT, 'cloudaudit'), {targets: [expected], decided: []}, JSON.stringify(data));
+		assert.equal(bind(auditEvent(data, envelope), CONTEXT, 'cloudaudit'), {targets: [expected], knownResults: []}, JSON.stringify(data));
 	}
 });
 
@@ -57,7 +57,7 @@ test('cloudaudit: the published formats (JSON text, "*", product-relative names)
 	// bucket comes from requestParameters (JSON text).
 	assert.equal(plan({resources: '["*"]', resourceName: '', requestParameters: '{"Bucket": "examplebucket-1250000000", "Region": "ap-guangzhou"}'}), {
 		targets: [created('examplebucket-1250000000', 'ap-guangzhou', 'data.requestParameters.Bucket')],
-		decided: [],
+		knownResults: [],
 	});
 	// qcs ids with `/*` or an object key, inside JSON text; `*` entries before them are skipped.
 	assert.equal(plan({resources: '["*", "qcs::cos:ap-shanghai:uid/1250000000:photos-1250000000/a/b.jpg"]'}).targets, [
@@ -67,10 +67,10 @@ test('cloudaudit: the published formats (JSON text, "*", product-relative names)
 	// Product-relative names (the field table's `policy/7934***`), `a|b` lists, other products' resources: passed over.
 	const passedOver = plan({resourceName: 'instance/ins-1a2b', resources: '["qcs::cvm:ap-guangzhou:uin/100000000001:instance/ins-1a2b"]', requestParameters: '{"Bucket": "a|b"}'});
 	assert.equal(passedOver.targets, []);
-	assert.is(passedOver.decided[0]?.code, 'UnrecognizedEvent');
-	assert.match(passedOver.decided[0]?.message ?? '', /passed over data\.resourceName "instance\/ins-1a2b" \(a product-relative resource.*data\.resources\[0\] "qcs::cvm:.*" \(a cvm resource, not a COS bucket\), data\.requestParameters\.Bucket "a\|b" \(not a bucket name/);
+	assert.is(passedOver.knownResults[0]?.code, 'UnrecognizedEvent');
+	assert.match(passedOver.knownResults[0]?.message ?? '', /passed over data\.resourceName "instance\/ins-1a2b" \(a product-relative resource.*data\.resources\[0\] "qcs::cvm:.*" \(a cvm resource, not a COS bucket\), data\.requestParameters\.Bucket "a\|b" \(not a bucket name/);
 	// A wildcard bucket in a COS resource means "any bucket": ignored, not an error.
-	assert.match(plan({resources: '["qcs::cos:ap-guangzhou:uid/1250000000:*"]'}).decided[0]?.message ?? '', /no bucket found \(looked in [^;]*\); set BINDER_EVENT_BUCKET_PATH/);
+	assert.match(plan({resources: '["qcs::cos:ap-guangzhou:uid/1250000000:*"]'}).knownResults[0]?.message ?? '', /no bucket found \(looked in [^;]*\); set BINDER_EVENT_BUCKET_PATH/);
 	// The APPID of a bare name: the function's own, else sessionContext.appId (JSON text); never the UIN.
 	const bare = {requestParameters: '{"Bucket": "plain"}', userIdentity: {accountId: '100000000001', sessionContext: '{"appId": 1251234567, "uin": 100000000001}'}};
 	assert.is(plan(bare).targets[0]?.bucket, 'plain-1250000000');
@@ -106,10 +106,10 @@ test('cloudaudit: region preference: configured path, the bucket\'s resource/hos
 
 test('cloudaudit: no region anywhere → unrecognised, naming where it looked and the setting; a malformed one is named', () => {
 	const looked = 'looked at the bucket\'s resource or host, requestParameters.Region and .Host, eventSource, resourceRegion, eventRegion and the envelope region';
-	assert.equal(bind(auditEvent({eventName: 'PutBucket', resourceName: 'b-1250000000'}, {region: undefined})).decided, [
+	assert.equal(bind(auditEvent({eventName: 'PutBucket', resourceName: 'b-1250000000'}, {region: undefined})).knownResults, [
 		unrecognized('b-1250000000', '', `data: no region found (${looked}); ${NO_REGION_FIX}`),
 	]);
-	assert.equal(bind(auditEvent({eventName: 'PutBucket', resourceName: 'b-1250000000', eventRegion: 'Mars 1'}, {region: undefined})).decided, [
+	assert.equal(bind(auditEvent({eventName: 'PutBucket', resourceName: 'b-1250000000', eventRegion: 'Mars 1'}, {region: undefined})).knownResults, [
 		unrecognized('b-1250000000', '', `data.eventRegion: invalid region "Mars 1" (expected e.g. "ap-guangzhou"); ${NO_REGION_FIX}`),
 	]);
 });
@@ -127,13 +127,13 @@ test('cloudaudit: APPID comes from the qcs uid, else the context; never from the
 	// An id already ending in -<appid> is kept as is.
 	assert.is(bind(auditEvent(data('pics-1259999999'))).targets[0]?.bucket, 'pics-1259999999');
 	// No APPID known anywhere: failed, saying how to fix it.
-	assert.equal(bind(auditEvent(data('pics')), {region: 'ap-guangzhou'}).decided, [
+	assert.equal(bind(auditEvent(data('pics')), {region: 'ap-guangzhou'}).knownResults, [
 		failed('pics', 'ap-guangzhou', 'data.resourceName: bucket "pics" has no "-<appid>" suffix and no APPID is known (set TENCENTCLOUD_APPID)'),
 	]);
 });
 
 test('cloudaudit: invalid bucket ids are passed over, named in the unrecognised record', () => {
-	const decided = (resourceName: string) => bind(auditEvent({eventName: 'PutBucket', resourceName})).decided;
+	const decided = (resourceName: string) => bind(auditEvent({eventName: 'PutBucket', resourceName})).knownResults;
 	assert.equal(decided('-leading-1250000000'), [
 		unrecognized(
 			'-leading-1250000000',
@@ -147,10 +147,10 @@ test('cloudaudit: invalid bucket ids are passed over, named in the unrecognised 
 	// An invalid candidate does not stop the search: the next field that names a valid bucket is used.
 	assert.equal(bind(auditEvent({eventName: 'PutBucket', resourceName: 'Bad_Name', requestParameters: '{"Bucket": "good-1250000000"}'})), {
 		targets: [created('good-1250000000', 'ap-guangzhou', 'data.requestParameters.Bucket')],
-		decided: [],
+		knownResults: [],
 	});
 	// Nothing usable: `*` resources and unrelated subjects are not buckets.
-	assert.equal(bind(auditEvent({eventName: 'PutBucket', resourceName: '*', resources: []}, {subject: 'PutBucket'})).decided, [
+	assert.equal(bind(auditEvent({eventName: 'PutBucket', resourceName: '*', resources: []}, {subject: 'PutBucket'})).knownResults, [
 		unrecognized('(unknown)', 'ap-guangzhou', `data: no bucket found (${LOOKED}); ${NO_BUCKET_FIX}`),
 	]);
 });
@@ -161,32 +161,32 @@ test('cloudaudit: failed creations are skipped with the reason; 0, "0", "" and a
 		assert.equal(plan(codes).targets, [created('b-1250000000', 'ap-guangzhou', 'data.resourceName')], JSON.stringify(codes));
 	}
 
-	assert.equal(plan({errorCode: 1234}).decided, [skipped('b-1250000000', 'ap-guangzhou', 'creation failed upstream (errorCode 1234)')]);
-	assert.equal(plan({errorCode: '-1'}).decided, [skipped('b-1250000000', 'ap-guangzhou', 'creation failed upstream (errorCode -1)')]);
-	assert.equal(plan({errorCode: 0, apiErrorCode: 'InvalidBucketName'}).decided, [skipped('b-1250000000', 'ap-guangzhou', 'creation failed upstream (apiErrorCode InvalidBucketName)')]);
-	assert.equal(plan({errorCode: {code: 1}}).decided, [skipped('b-1250000000', 'ap-guangzhou', 'creation failed upstream (errorCode an object)')]);
+	assert.equal(plan({errorCode: 1234}).knownResults, [skipped('b-1250000000', 'ap-guangzhou', 'creation failed upstream (errorCode 1234)')]);
+	assert.equal(plan({errorCode: '-1'}).knownResults, [skipped('b-1250000000', 'ap-guangzhou', 'creation failed upstream (errorCode -1)')]);
+	assert.equal(plan({errorCode: 0, apiErrorCode: 'InvalidBucketName'}).knownResults, [skipped('b-1250000000', 'ap-guangzhou', 'creation failed upstream (apiErrorCode InvalidBucketName)')]);
+	assert.equal(plan({errorCode: {code: 1}}).knownResults, [skipped('b-1250000000', 'ap-guangzhou', 'creation failed upstream (errorCode an object)')]);
 	// A failed creation of an invalid name is still just skipped (nothing to bind either way), and the
 	// name is shown as written, never completed into an id.
-	assert.equal(bind(auditEvent({eventName: 'PutBucket', resourceName: 'BAD', errorCode: 5})).decided, [skipped('BAD', 'ap-guangzhou', 'creation failed upstream (errorCode 5)')]);
+	assert.equal(bind(auditEvent({eventName: 'PutBucket', resourceName: 'BAD', errorCode: 5})).knownResults, [skipped('BAD', 'ap-guangzhou', 'creation failed upstream (errorCode 5)')]);
 });
 
 test('cloudaudit: other eventNames are skipped, with the bucket when one is named', () => {
-	assert.equal(bind(auditEvent({eventName: 'PutBucketAcl', resourceName: 'b-1250000000'})).decided, [skipped('b-1250000000', 'ap-guangzhou', 'not a bucket creation: eventName PutBucketAcl')]);
-	assert.equal(bind(auditEvent({eventName: 'DeleteObject'}, {region: undefined})).decided, [skipped('(unknown)', '', 'not a bucket creation: eventName DeleteObject')]);
+	assert.equal(bind(auditEvent({eventName: 'PutBucketAcl', resourceName: 'b-1250000000'})).knownResults, [skipped('b-1250000000', 'ap-guangzhou', 'not a bucket creation: eventName PutBucketAcl')]);
+	assert.equal(bind(auditEvent({eventName: 'DeleteObject'}, {region: undefined})).knownResults, [skipped('(unknown)', '', 'not a bucket creation: eventName DeleteObject')]);
 	// Case is not significant in the operation name.
 	assert.is(bind(auditEvent({eventName: 'putbucket', resourceName: 'b-1250000000'})).targets.length, 1);
 });
 
 test('cloudaudit: broken records are failed records naming the field', () => {
-	assert.equal(bind(auditEvent(undefined)).decided, [failed('(unknown)', 'ap-guangzhou', 'data: expected the CloudAudit record object, got nothing')]);
-	assert.equal(bind(auditEvent('not json')).decided, [failed('(unknown)', 'ap-guangzhou', 'data: expected the CloudAudit record object, got the string "not json"')]);
-	assert.equal(bind(auditEvent([1, 2], {region: 'bogus region'})).decided, [failed('(unknown)', '', 'data: expected the CloudAudit record object, got an array of 2 items')]);
-	assert.equal(bind(auditEvent({resourceName: 'b-1250000000'})).decided, [failed('b-1250000000', 'ap-guangzhou', 'data.eventName: expected an operation name such as "PutBucket", got nothing')]);
-	assert.equal(bind(auditEvent({eventName: 7, resourceName: 'b-1250000000'})).decided, [failed('b-1250000000', 'ap-guangzhou', 'data.eventName: expected an operation name such as "PutBucket", got the number 7')]);
+	assert.equal(bind(auditEvent(undefined)).knownResults, [failed('(unknown)', 'ap-guangzhou', 'data: expected the CloudAudit record object, got nothing')]);
+	assert.equal(bind(auditEvent('not json')).knownResults, [failed('(unknown)', 'ap-guangzhou', 'data: expected the CloudAudit record object, got the string "not json"')]);
+	assert.equal(bind(auditEvent([1, 2], {region: 'bogus region'})).knownResults, [failed('(unknown)', '', 'data: expected the CloudAudit record object, got an array of 2 items')]);
+	assert.equal(bind(auditEvent({resourceName: 'b-1250000000'})).knownResults, [failed('b-1250000000', 'ap-guangzhou', 'data.eventName: expected an operation name such as "PutBucket", got nothing')]);
+	assert.equal(bind(auditEvent({eventName: 7, resourceName: 'b-1250000000'})).knownResults, [failed('b-1250000000', 'ap-guangzhou', 'data.eventName: expected an operation name such as "PutBucket", got the number 7')]);
 	// `data` as JSON text is accepted (one documentation version types it as a string).
 	assert.equal(bind(auditEvent(JSON.stringify({eventName: 'PutBucket', resourceName: 'b-1250000000'}))).targets, [created('b-1250000000', 'ap-guangzhou', 'data.resourceName')]);
 	// Wrong types where strings are expected are passed over, not trusted.
-	assert.equal(bind(auditEvent({eventName: 'PutBucket', resourceName: 42, resources: {name: ['x']}, requestParameters: '{broken'}, {subject: 9})).decided, [
+	assert.equal(bind(auditEvent({eventName: 'PutBucket', resourceName: 42, resources: {name: ['x']}, requestParameters: '{broken'}, {subject: 9})).knownResults, [
 		unrecognized('(unknown)', 'ap-guangzhou', `data: no bucket found (${LOOKED}); ${NO_BUCKET_FIX}`),
 	]);
 });
@@ -201,7 +201,7 @@ test('cloudaudit: all three call types and string times are accepted; other cos 
 
 test('EventList: not an array → invalid; empty → nothing to do; duplicates collapse, first source kept', () => {
 	assert.equal(parseEvent({EventList: {}}, CONTEXT), {kind: 'invalid', trigger: 'cloudaudit', message: 'EventList: expected an array of events, got an object'});
-	assert.equal(parseEvent({EventList: []}, CONTEXT), {kind: 'bind', trigger: 'cloudaudit', targets: [], decided: []});
+	assert.equal(parseEvent({EventList: []}, CONTEXT), {kind: 'bind', trigger: 'cloudaudit', targets: [], knownResults: []});
 	const plan = bind({
 		EventList: [
 			auditEvent({eventName: 'PutBucket', resourceName: 'dup'}),
@@ -212,7 +212,7 @@ test('EventList: not an array → invalid; empty → nothing to do; duplicates c
 	});
 	assert.equal(plan, {
 		targets: [created('dup-1250000000', 'ap-guangzhou', 'EventList[0].data.resourceName'), created('dup-1250000000', 'ap-beijing', 'EventList[2].data.resourceName')],
-		decided: [],
+		knownResults: [],
 	});
 });
 
@@ -224,8 +224,8 @@ test('EventList: 10,000 entries are planned quickly, each accounted for', () => 
 	const plan = bind({EventList: entries});
 	const elapsed = performance.now() - started;
 	assert.ok(elapsed < 1500, `took ${elapsed} ms`);
-	const skippedCount = plan.decided.filter((record) => record.outcome === 'skipped').length;
-	const notCos = plan.decided.filter((record) => record.message?.includes('not a COS CloudAudit event')).length;
+	const skippedCount = plan.knownResults.filter((record) => record.outcome === 'skipped').length;
+	const notCos = plan.knownResults.filter((record) => record.message?.includes('not a COS CloudAudit event')).length;
 	assert.is(notCos, 1000);
 	assert.is(skippedCount, notCos + entries.filter((_, index) => index % 10 !== 9 && index % 7 === 0).length);
 	assert.ok(plan.targets.length <= 500);
@@ -250,7 +250,7 @@ test('cos: name gets -appid (not doubled); appid may be a number; region codes a
 			target('c-1250000000', 'ap-singapore', 'Records[3].cos.cosBucket.name'),
 			target('d-1250000000', 'na-toronto', 'Records[4].cos.cosBucket.name'),
 		],
-		decided: [],
+		knownResults: [],
 	});
 });
 
@@ -263,10 +263,10 @@ test('cos: region falls back from s3Region/region to the object URL host, then t
 });
 
 test('cos: unknown region code and no function region → failed naming the field', () => {
-	assert.equal(bind({Records: [cosRecord({name: 'p', appid: '1250000000', region: 'zz'})]}, {appId: '1250000000'}).decided, [
+	assert.equal(bind({Records: [cosRecord({name: 'p', appid: '1250000000', region: 'zz'})]}, {appId: '1250000000'}).knownResults, [
 		failed('p-1250000000', '', 'Records[0].cos.cosBucket.region: unknown region code "zz", and the function\'s own region is not known (TENCENTCLOUD_REGION)'),
 	]);
-	assert.equal(bind({Records: [cosRecord({name: 'p', appid: '1250000000'})]}, {}).decided, [
+	assert.equal(bind({Records: [cosRecord({name: 'p', appid: '1250000000'})]}, {}).knownResults, [
 		failed('p-1250000000', '', 'Records[0].cos.cosBucket.region: missing (got nothing), and the function\'s own region is not known (TENCENTCLOUD_REGION)'),
 	]);
 });
@@ -286,7 +286,7 @@ test('cos: malformed records are failed records; the others still bind', () => {
 		],
 	});
 	assert.equal(plan.targets, [target('ok-1250000000', 'ap-guangzhou', 'Records[0].cos.cosBucket.name'), target('y-1250000000', 'ap-guangzhou', 'Records[8].cos.cosBucket.name')]);
-	assert.equal(plan.decided, [
+	assert.equal(plan.knownResults, [
 		failed('(unknown)', '', 'Records[1]: expected a COS trigger record, got the string "record"'),
 		failed('(unknown)', '', 'Records[2].cos: expected an object, got nothing'),
 		failed('(unknown)', '', 'Records[3].cos.cosBucket: expected an object, got the string "testpic"'),
@@ -304,7 +304,7 @@ test('cos: 10,000 records of the same bucket → one target, quickly', () => {
 	const plan = bind({Records: Array.from({length: 10_000}, () => structuredClone(record))}, {});
 	const elapsed = performance.now() - started;
 	assert.ok(elapsed < 1500, `took ${elapsed} ms`);
-	assert.equal(plan, {targets: [target('testpic-1253970026', 'ap-chengdu', 'Records[0].cos.cosBucket.name')], decided: []});
+	assert.equal(plan, {targets: [target('testpic-1253970026', 'ap-chengdu', 'Records[0].cos.cosBucket.name')], knownResults: []});
 });
 
 // ---- CloudTrail via EventBridge ----
@@ -312,18 +312,18 @@ test('cos: 10,000 records of the same bucket → one target, quickly', () => {
 test('cloudtrail: other operations, failures and bad fields', () => {
 	const event = (detail: unknown, region?: string) => ({...fixture('cloudtrail-createbucket.json'), detail, ...(region === undefined ? {} : {region})});
 	const detail = (fields: Record<string, unknown>) => ({eventName: 'CreateBucket', awsRegion: 'us-west-2', requestParameters: {bucketName: 'my-bucket'}, ...fields});
-	assert.equal(bind(event(detail({})), CONTEXT, 'cloudtrail').decided, [skipped('my-bucket', 'us-west-2', 'an S3 bucket (no "-<appid>" suffix): not a COS bucket, nothing to bind')]);
+	assert.equal(bind(event(detail({})), CONTEXT, 'cloudtrail').knownResults, [skipped('my-bucket', 'us-west-2', 'an S3 bucket (no "-<appid>" suffix): not a COS bucket, nothing to bind')]);
 	const cosNamed = detail({awsRegion: 'ap-guangzhou', requestParameters: {bucketName: 'my-bucket-1250000000'}});
 	assert.equal(bind(event(cosNamed), CONTEXT, 'cloudtrail').targets, [created('my-bucket-1250000000', 'ap-guangzhou', 'detail.requestParameters.bucketName')]);
 	assert.equal(bind(event({...cosNamed, awsRegion: undefined})).targets, [created('my-bucket-1250000000', 'us-east-1', 'detail.requestParameters.bucketName')]);
-	assert.equal(bind(event(detail({eventName: 'DeleteBucket'}))).decided, [skipped('my-bucket', 'us-west-2', 'not a bucket creation: eventName DeleteBucket')]);
-	assert.equal(bind(event(detail({errorCode: 'BucketAlreadyExists'}))).decided, [skipped('my-bucket', 'us-west-2', 'creation failed upstream (errorCode BucketAlreadyExists)')]);
-	assert.equal(bind(event(detail({requestParameters: {bucketName: 'Bad Name'}}))).decided, [failed('Bad Name', 'us-west-2', 'detail.requestParameters.bucketName: invalid bucket name "Bad Name"')]);
-	assert.equal(bind(event(detail({requestParameters: null}))).decided, [failed('(unknown)', 'us-west-2', 'detail.requestParameters.bucketName: expected the bucket name, got nothing')]);
-	assert.equal(bind(event(detail({awsRegion: 'us west'}))).decided, [failed('my-bucket', 'us west', 'detail.awsRegion: invalid region "us west"')]);
-	assert.equal(bind({...event(detail({awsRegion: undefined})), region: undefined}).decided, [failed('my-bucket', '', 'detail.awsRegion: missing (and no envelope region)')]);
-	assert.equal(bind(event(detail({eventName: null}))).decided, [failed('my-bucket', 'us-west-2', 'detail.eventName: expected an operation name such as "CreateBucket", got null')]);
-	assert.equal(bind(event('x')).decided, [failed('(unknown)', '', 'detail: expected the CloudTrail record object, got the string "x"')]);
+	assert.equal(bind(event(detail({eventName: 'DeleteBucket'}))).knownResults, [skipped('my-bucket', 'us-west-2', 'not a bucket creation: eventName DeleteBucket')]);
+	assert.equal(bind(event(detail({errorCode: 'BucketAlreadyExists'}))).knownResults, [skipped('my-bucket', 'us-west-2', 'creation failed upstream (errorCode BucketAlreadyExists)')]);
+	assert.equal(bind(event(detail({requestParameters: {bucketName: 'Bad Name'}}))).knownResults, [failed('Bad Name', 'us-west-2', 'detail.requestParameters.bucketName: invalid bucket name "Bad Name"')]);
+	assert.equal(bind(event(detail({requestParameters: null}))).knownResults, [failed('(unknown)', 'us-west-2', 'detail.requestParameters.bucketName: expected the bucket name, got nothing')]);
+	assert.equal(bind(event(detail({awsRegion: 'us west'}))).knownResults, [failed('my-bucket', 'us west', 'detail.awsRegion: invalid region "us west"')]);
+	assert.equal(bind({...event(detail({awsRegion: undefined})), region: undefined}).knownResults, [failed('my-bucket', '', 'detail.awsRegion: missing (and no envelope region)')]);
+	assert.equal(bind(event(detail({eventName: null}))).knownResults, [failed('my-bucket', 'us-west-2', 'detail.eventName: expected an operation name such as "CreateBucket", got null')]);
+	assert.equal(bind(event('x')).knownResults, [failed('(unknown)', '', 'detail: expected the CloudTrail record object, got the string "x"')]);
 	// Only S3 CloudTrail events are ours.
 	assert.is(parseEvent({...fixture('cloudtrail-createbucket.json'), source: 'aws.ec2'}, CONTEXT).kind, 'unsupported');
 });

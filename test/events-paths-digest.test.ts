@@ -42,20 +42,20 @@ test('BINDER_EVENT_BUCKET_PATH: a shape nobody foresaw needs a setting, not a re
 	// A bucket where no built-in reader looks, in JSON text inside JSON text.
 	const record = {eventName: 'PutBucket', eventSource: 'cos.ap-chengdu.myqcloud.com', errorCode: '0', extra: '{"target": {"bucketName": "hidden-1250000000"}}'};
 	const without = parseEvent(auditEvent(record), CONTEXT);
-	assert.is(without.kind === 'bind' && without.decided[0]?.code, 'UnrecognizedEvent');
+	assert.is(without.kind === 'bind' && without.knownResults[0]?.code, 'UnrecognizedEvent');
 	// With the envelope: the path may name the field from the envelope (`data.…`) or from the record.
 	for (const path of ['data.extra.target.bucketName', 'extra.target.bucketName', 'nothing.here,extra.target.bucketName']) {
 		const plan = parseEvent(auditEvent(record), {...CONTEXT, bucketPaths: path.split(',').map((item) => parseFieldPath(item))});
-		assert.equal(plan, {kind: 'bind', trigger: 'cloudaudit', targets: [{bucket: 'hidden-1250000000', region: 'ap-chengdu', source: 'data.extra.target.bucketName', created: true}], decided: []}, path);
+		assert.equal(plan, {kind: 'bind', trigger: 'cloudaudit', targets: [{bucket: 'hidden-1250000000', region: 'ap-chengdu', source: 'data.extra.target.bucketName', created: true}], knownResults: []}, path);
 	}
 
 	// Bare (an EventBridge transform passed only $.data on): the same record-relative path works.
 	const bare = parseEvent({...record, httpMethod: 'PUT'}, {...CONTEXT, bucketPaths: [parseFieldPath('extra.target.bucketName')]});
-	assert.equal(bare, {kind: 'bind', trigger: 'cloudaudit', targets: [{bucket: 'hidden-1250000000', region: 'ap-chengdu', source: 'extra.target.bucketName', created: true}], decided: []});
+	assert.equal(bare, {kind: 'bind', trigger: 'cloudaudit', targets: [{bucket: 'hidden-1250000000', region: 'ap-chengdu', source: 'extra.target.bucketName', created: true}], knownResults: []});
 	// What a configured path finds is checked like anything else: no id is built from text that is not a name.
 	const wrong = parseEvent(auditEvent({...record, extra: '{"target": {"bucketName": "Not A Bucket"}}'}), {...CONTEXT, bucketPaths: [parseFieldPath('data.extra.target.bucketName')]});
 	assert.is(wrong.kind === 'bind' && wrong.targets.length, 0);
-	assert.match(wrong.kind === 'bind' ? (wrong.decided[0]?.message ?? '') : '', /looked in BINDER_EVENT_BUCKET_PATH, resourceName.*passed over data\.extra\.target\.bucketName "Not A Bucket" \(not a bucket name/);
+	assert.match(wrong.kind === 'bind' ? (wrong.knownResults[0]?.message ?? '') : '', /looked in BINDER_EVENT_BUCKET_PATH, resourceName.*passed over data\.extra\.target\.bucketName "Not A Bucket" \(not a bucket name/);
 	// Paths arriving through the context are re-parsed; malformed ones are dropped, never trusted.
 	const junk = parseEvent(auditEvent(record), {...CONTEXT, bucketPaths: [{text: 'a..b', segments: [{key: 'extra'}]}, 'extra.target.bucketName', 42] as never});
 	assert.is(junk.kind === 'bind' && junk.targets[0]?.bucket, 'hidden-1250000000');
@@ -137,8 +137,8 @@ test('unrecognised records carry their digest in the plan, with paths relative t
 		assert.is(record?.eventName, 'PutBucket');
 		assert.ok(record?.digest.includes('data.resources: json-text array(1)'), record?.digest.join('\n'));
 		assert.ok(record?.digest.includes('data.resources[0]: string "*"'));
-		assert.is(plan.decided[0]?.code, 'UnrecognizedEvent');
-		assert.is(plan.decided[0]?.message, record?.message);
+		assert.is(plan.knownResults[0]?.code, 'UnrecognizedEvent');
+		assert.is(plan.knownResults[0]?.message, record?.message);
 	}
 });
 

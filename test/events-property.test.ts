@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import {test} from 'uvu';
 import * as assert from 'uvu/assert';
 import {type EventContext, type ParsedEvent, parseEvent} from '../lib/function/events/index.js';
-import {OUTCOMES} from '../lib/results.js';
+import {OUTCOMES} from '../lib/core/results.js';
 import {auditEvent, CONTEXT, fixture, fixtureNames} from './fixtures/events/factories.js';
 
 // Fixed seed: a failure reproduces exactly; change it deliberately to explore further.
@@ -60,7 +60,7 @@ function assertWellFormed(plan: ParsedEvent, exotic = false): void {
 
 			const keys = new Set(plan.targets.map((target) => `${target.bucket} ${target.region}`));
 			assert.is(keys.size, plan.targets.length, 'targets are unique');
-			for (const record of plan.decided) {
+			for (const record of plan.knownResults) {
 				assert.ok(OUTCOMES.includes(record.outcome) && (record.outcome === 'skipped' || record.outcome === 'failed'));
 				assert.is(record.durationMs, 0);
 				assert.ok(typeof record.message === 'string' && record.message.length > 0 && record.message.length <= MAX_MESSAGE);
@@ -72,7 +72,7 @@ function assertWellFormed(plan: ParsedEvent, exotic = false): void {
 			}
 
 			// Every unrecognised creation is both a failed record and an entry with a bounded digest.
-			const unrecognizedCount = plan.decided.filter((record) => record.code === 'UnrecognizedEvent').length;
+			const unrecognizedCount = plan.knownResults.filter((record) => record.code === 'UnrecognizedEvent').length;
 			assert.is(plan.unrecognized?.length ?? 0, unrecognizedCount);
 			assert.ok(plan.unrecognized === undefined || plan.unrecognized.length > 0, 'unrecognized only when there are any');
 			for (const record of plan.unrecognized ?? []) {
@@ -241,8 +241,8 @@ test('mutated published-format PutBucket records (inside their JSON text too): o
 			assertWellFormed(plan);
 			assert.is(plan.kind, 'bind');
 			if (plan.kind === 'bind') {
-				// Never dropped: a target or a decided record, exactly one.
-				assert.is(plan.targets.length + plan.decided.length, 1, JSON.stringify(record));
+				// Never dropped: a target or a result known up front, exactly one.
+				assert.is(plan.targets.length + plan.knownResults.length, 1, JSON.stringify(record));
 			}
 
 			// Bare, as a transform delivers it: whatever it is now, a well-formed plan.
@@ -259,11 +259,11 @@ test('fixtures wrapped in an EventList or Records array still yield one plan', (
 			const plan = parseEvent({[wrapper]: entries}, CONTEXT);
 			assertWellFormed(plan);
 			if (wrapper === 'EventList') {
-				// Nothing is silently dropped: every entry is a target (possibly shared) or a decided record.
+				// Nothing is silently dropped: every entry is a target (possibly shared) or a result known up front.
 				assert.is(plan.kind, 'bind');
 				if (plan.kind === 'bind') {
-					assert.ok(plan.decided.length + plan.targets.length <= entries.length);
-					assert.ok(entries.length === 0 || plan.decided.length + plan.targets.length > 0);
+					assert.ok(plan.knownResults.length + plan.targets.length <= entries.length);
+					assert.ok(entries.length === 0 || plan.knownResults.length + plan.targets.length > 0);
 				}
 			}
 		}),

@@ -1,6 +1,6 @@
 import {test} from 'uvu';
 import * as assert from 'uvu/assert';
-import {isBinderError} from '../lib/errors/binder-error.js';
+import {isBinderError} from '../lib/core/errors.js';
 import {type HttpRequest, type ParsedEvent, parseEvent, parseSyncOptions, type SyncRequestOptions} from '../lib/function/events/index.js';
 import {CONTEXT, fixture} from './fixtures/events/factories.js';
 

@@ -4,8 +4,8 @@ import {type EventContext, type ParsedEvent, parseEvent} from '../lib/function/e
 import {CONTEXT, fixture, fixtureNames} from './fixtures/events/factories.js';
 
 const skipped = (bucket: string, region: string, message: string) => ({bucket, region, outcome: 'skipped' as const, message, durationMs: 0});
-const failed = (bucket: string, region: string, message: string) => ({bucket, region, outcome: 'failed' as const, code: 'InvalidEvent', message, durationMs: 0});
-const unrecognized = (bucket: string, region: string, message: string) => ({bucket, region, outcome: 'failed' as const, code: 'UnrecognizedEvent', message, durationMs: 0});
+const failed = (bucket: string, region: string, message: string) => ({bucket, region, outcome: 'failed' as const, code: 'InvalidEvent' as const, message, durationMs: 0});
+const unrecognized = (bucket: string, region: string, message: string) => ({bucket, region, outcome: 'failed' as const, code: 'UnrecognizedEvent' as const, message, durationMs: 0});
 const NO_BUCKET_FIX = 'set BINDER_EVENT_BUCKET_PATH to the field that names the bucket (the record\'s outline is in the error log)';
 const LOOKED = 'looked in resourceName, resources, requestParameters, eventSource and the envelope\'s subject';
 
@@ -13,7 +13,7 @@ const LOOKED = 'looked in resourceName, resources, requestParameters, eventSourc
 const EXPECTED: Record<string, {plan: ParsedEvent; context?: EventContext}> = {
 	'aws-scheduled-event.json': {plan: {kind: 'sync', trigger: 'schedule', options: {}}},
 	'cloudaudit-deletebucket.json': {
-		plan: {kind: 'bind', trigger: 'cloudaudit', targets: [], decided: [skipped('old-reports-1250000000', 'ap-beijing', 'not a bucket creation: eventName DeleteBucket')]},
+		plan: {kind: 'bind', trigger: 'cloudaudit', targets: [], knownResults: [skipped('old-reports-1250000000', 'ap-beijing', 'not a bucket creation: eventName DeleteBucket')]},
 	},
 	'cloudaudit-eventlist-mixed.json': {
 		plan: {
@@ -23,7 +23,7 @@ const EXPECTED: Record<string, {plan: ParsedEvent; context?: EventContext}> = {
 				{bucket: 'alpha-1250000000', region: 'ap-guangzhou', source: 'EventList[0].data.resourceName', created: true},
 				{bucket: 'beta-1250000000', region: 'ap-shanghai', source: 'EventList[1].data.requestParameters.Bucket', created: true},
 			],
-			decided: [
+			knownResults: [
 				// Not a bucket name: passed over (never completed into an id), and the record reported as unrecognised.
 				unrecognized(
 					'Bad_Name-1250000000',
@@ -43,28 +43,28 @@ const EXPECTED: Record<string, {plan: ParsedEvent; context?: EventContext}> = {
 		},
 	},
 	'cloudaudit-putbucket-failed.json': {
-		plan: {kind: 'bind', trigger: 'cloudaudit', targets: [], decided: [skipped('taken-name-1250000000', 'ap-guangzhou', 'creation failed upstream (errorCode 1234)')]},
+		plan: {kind: 'bind', trigger: 'cloudaudit', targets: [], knownResults: [skipped('taken-name-1250000000', 'ap-guangzhou', 'creation failed upstream (errorCode 1234)')]},
 	},
 	'cloudaudit-putbucket-prefix-resource.json': {
-		plan: {kind: 'bind', trigger: 'cloudaudit', targets: [{bucket: 'sg-backups-1250000000', region: 'ap-singapore', source: 'data.resourceName', created: true}], decided: []},
+		plan: {kind: 'bind', trigger: 'cloudaudit', targets: [{bucket: 'sg-backups-1250000000', region: 'ap-singapore', source: 'data.resourceName', created: true}], knownResults: []},
 	},
 	'cloudaudit-putbucket-requestparameters-host.json': {
-		plan: {kind: 'bind', trigger: 'cloudaudit', targets: [{bucket: 'logs-archive-1250000000', region: 'ap-chengdu', source: 'data.requestParameters.Host', created: true}], decided: []},
+		plan: {kind: 'bind', trigger: 'cloudaudit', targets: [{bucket: 'logs-archive-1250000000', region: 'ap-chengdu', source: 'data.requestParameters.Host', created: true}], knownResults: []},
 	},
 	// A bare name: completed with the function's APPID (never the UIN in userIdentity), region from data.eventRegion.
 	'cloudaudit-putbucket-resourcename-bare.json': {
-		plan: {kind: 'bind', trigger: 'cloudaudit', targets: [{bucket: 'media-assets-1250000000', region: 'ap-beijing', source: 'data.resourceName', created: true}], decided: []},
+		plan: {kind: 'bind', trigger: 'cloudaudit', targets: [{bucket: 'media-assets-1250000000', region: 'ap-beijing', source: 'data.resourceName', created: true}], knownResults: []},
 	},
 	'cloudaudit-putbucket-resourcename-qcs.json': {
-		plan: {kind: 'bind', trigger: 'cloudaudit', targets: [{bucket: 'examplebucket-1250000000', region: 'ap-guangzhou', source: 'data.resourceName', created: true}], decided: []},
+		plan: {kind: 'bind', trigger: 'cloudaudit', targets: [{bucket: 'examplebucket-1250000000', region: 'ap-guangzhou', source: 'data.resourceName', created: true}], knownResults: []},
 		context: {},
 	},
 	'cloudaudit-putbucket-resources-array.json': {
-		plan: {kind: 'bind', trigger: 'cloudaudit', targets: [{bucket: 'miniapp-uploads-1250000000', region: 'ap-nanjing', source: 'data.resources[0].resourceName', created: true}], decided: []},
+		plan: {kind: 'bind', trigger: 'cloudaudit', targets: [{bucket: 'miniapp-uploads-1250000000', region: 'ap-nanjing', source: 'data.resources[0].resourceName', created: true}], knownResults: []},
 		context: {},
 	},
 	'cloudaudit-putbucket-subject-only.json': {
-		plan: {kind: 'bind', trigger: 'cloudaudit', targets: [{bucket: 'hk-static-1250000000', region: 'ap-hongkong', source: 'subject', created: true}], decided: []},
+		plan: {kind: 'bind', trigger: 'cloudaudit', targets: [{bucket: 'hk-static-1250000000', region: 'ap-hongkong', source: 'subject', created: true}], knownResults: []},
 		context: {},
 	},
 	'cloudtrail-createbucket.json': {
@@ -72,7 +72,7 @@ const EXPECTED: Record<string, {plan: ParsedEvent; context?: EventContext}> = {
 			kind: 'bind',
 			trigger: 'cloudtrail',
 			targets: [],
-			decided: [{bucket: 'example-media-bucket', region: 'eu-west-1', outcome: 'skipped', message: 'an S3 bucket (no "-<appid>" suffix): not a COS bucket, nothing to bind', durationMs: 0}],
+			knownResults: [{bucket: 'example-media-bucket', region: 'eu-west-1', outcome: 'skipped', message: 'an S3 bucket (no "-<appid>" suffix): not a COS bucket, nothing to bind', durationMs: 0}],
 		},
 	},
 	'cos-trigger-multi.json': {
@@ -83,11 +83,11 @@ const EXPECTED: Record<string, {plan: ParsedEvent; context?: EventContext}> = {
 				{bucket: 'photos-1250000000', region: 'ap-guangzhou', source: 'Records[0].cos.cosBucket.name'},
 				{bucket: 'thumbs-1250000000', region: 'ap-guangzhou', source: 'Records[2].cos.cosBucket.name'},
 			],
-			decided: [],
+			knownResults: [],
 		},
 	},
 	'cos-trigger-single.json': {
-		plan: {kind: 'bind', trigger: 'cos', targets: [{bucket: 'testpic-1253970026', region: 'ap-chengdu', source: 'Records[0].cos.cosBucket.name'}], decided: []},
+		plan: {kind: 'bind', trigger: 'cos', targets: [{bucket: 'testpic-1253970026', region: 'ap-chengdu', source: 'Records[0].cos.cosBucket.name'}], knownResults: []},
 		context: {},
 	},
 	'http-aws-apigw-v1.json': {
@@ -221,7 +221,7 @@ test('the mixed EventList drops nothing: each of its 9 entries is a target, a du
 	assert.is(plan.kind, 'bind');
 	if (plan.kind === 'bind') {
 		const duplicates = 1; // EventList[2] repeats EventList[0]
-		assert.is(plan.targets.length + plan.decided.length + duplicates, 9);
+		assert.is(plan.targets.length + plan.knownResults.length + duplicates, 9);
 	}
 });
 
@@ -289,7 +289,7 @@ test('unsupported: Records that are not COS trigger records', () => {
 test('context: malformed APPID and region are ignored, not used to build ids', () => {
 	const plan = parseEvent({Records: [{cos: {cosBucket: {name: 'photos', region: 'xx'}}}]}, {appId: 'not-digits', region: 'somewhere'});
 	const message = 'Records[0].cos.cosBucket.name: bucket "photos" has no "-<appid>" suffix, and neither cosBucket.appid nor the function\'s APPID is known';
-	assert.equal(plan, {kind: 'bind', trigger: 'cos', targets: [], decided: [failed('photos', '', message)]});
+	assert.equal(plan, {kind: 'bind', trigger: 'cos', targets: [], knownResults: [failed('photos', '', message)]});
 	// A missing context object is tolerated as well.
 	assert.is(parseEvent(fixture('timer-empty.json'), undefined as unknown as EventContext).kind, 'sync');
 });

@@ -7,7 +7,7 @@ import {test} from 'uvu';
 import * as assert from 'uvu/assert';
 import {DEMO_CREDENTIALS, startEmulator, type Emulator} from '../lib/emulator/index.js';
 import {handle} from '../lib/function/main-handler.js';
-import {OUTCOMES, summarize} from '../lib/results.js';
+import {OUTCOMES, summarize} from '../lib/core/results.js';
 import {fixture, fixtureNames} from './fixtures/events/factories.js';
 import {assertPrototypeClean} from './support/drills-harness.js';
 import {APP, TOKEN, context} from './support/function.js';

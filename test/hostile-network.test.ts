@@ -8,7 +8,7 @@ import path from 'node:path';
 import {test} from 'uvu';
 import * as assert from 'uvu/assert';
 import {createClient} from '../lib/client/client.js';
-import {isBinderError} from '../lib/errors/binder-error.js';
+import {isBinderError} from '../lib/core/errors.js';
 import {handle} from '../lib/function/main-handler.js';
 import {createTransport} from '../lib/utils/http-transport.js';
 import {readBody} from '../lib/utils/read-body.js';

@@ -9,6 +9,7 @@ import {
 	resolveKeyTime,
 	type SignatureParts,
 } from '../lib/signer/authorization.js';
+import {fromCosSdkOptions} from '../lib/signer/cos-sdk-options.js';
 
 type DocExample = {
 	name: string;
@@ -89,15 +90,17 @@ for (const example of docExamples) {
 	});
 
 	test(`doc example ${example.name}: Authorization with PascalCase (SDK) options`, () => {
-		const authorization = getAuthorization({
-			SecretId: example.secretId,
-			SecretKey: example.secretKey,
-			KeyTime: example.keyTime,
-			Method: example.method,
-			Pathname: example.pathname,
-			Query: example.query,
-			Headers: example.headers,
-		});
+		const authorization = getAuthorization(
+			fromCosSdkOptions({
+				SecretId: example.secretId,
+				SecretKey: example.secretKey,
+				KeyTime: example.keyTime,
+				Method: example.method,
+				Pathname: example.pathname,
+				Query: example.query,
+				Headers: example.headers,
+			}),
+		);
 		assert.is(authorization, example.expected.authorization);
 	});
 
@@ -213,8 +216,8 @@ test('keyTime takes precedence over startTime/expires (both spellings)', () => {
 	const expected = getAuthorization({...base, keyTime: KEY_TIME});
 	assert.ok(expected.includes(`q-sign-time=${KEY_TIME}&q-key-time=${KEY_TIME}&`));
 	assert.is(getAuthorization({...base, keyTime: KEY_TIME, startTime: 100, expires: 5}), expected);
-	assert.is(getAuthorization({...base, KeyTime: KEY_TIME, StartTime: 100, Expires: 5}), expected);
-	assert.is(getAuthorization({...base, KeyTime: KEY_TIME, clockOffsetMs: 3_600_000}), expected);
+	assert.is(getAuthorization({...base, ...fromCosSdkOptions({KeyTime: KEY_TIME, StartTime: 100, Expires: 5})}), expected);
+	assert.is(getAuthorization({...base, ...fromCosSdkOptions({KeyTime: KEY_TIME}), clockOffsetMs: 3_600_000}), expected);
 });
 
 test('startTime / expires build the window when keyTime is absent', () => {
@@ -222,7 +225,7 @@ test('startTime / expires build the window when keyTime is absent', () => {
 	assert.is(resolveKeyTime({startTime: 1557989151}), `1557989151;${1557989151 + DEFAULT_SIGNATURE_EXPIRES_SECONDS}`);
 	const base = {secretId: SECRET_ID, secretKey: SECRET_KEY};
 	assert.is(getAuthorization({...base, startTime: 1557989151, expires: 7200}), getAuthorization({...base, keyTime: KEY_TIME}));
-	assert.is(getAuthorization({...base, StartTime: 1557989151, Expires: 7200}), getAuthorization({...base, keyTime: KEY_TIME}));
+	assert.is(getAuthorization({...base, ...fromCosSdkOptions({StartTime: 1557989151, Expires: 7200})}), getAuthorization({...base, keyTime: KEY_TIME}));
 });
 
 test('default window: start = round(now / 1000) - 1, end = start + 900', () => {
@@ -266,7 +269,7 @@ test('a missing secretId throws a TypeError naming it, without leaking the secre
 });
 
 test('a missing secretKey throws a TypeError naming it, without leaking the secretId', () => {
-	for (const options of [{secretId: SECRET_ID}, {SecretId: SECRET_ID, SecretKey: ''}]) {
+	for (const options of [{secretId: SECRET_ID}, fromCosSdkOptions({SecretId: SECRET_ID, SecretKey: ''})]) {
 		try {
 			getAuthorization({...options, keyTime: KEY_TIME});
 			assert.unreachable('should have thrown');

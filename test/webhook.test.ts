@@ -5,7 +5,8 @@ import fc from 'fast-check';
 import {Webhook} from 'standardwebhooks';
 import {test} from 'uvu';
 import * as assert from 'uvu/assert';
-import type {BucketResult} from '../lib/results.js';
+import type {BucketResult} from '../lib/core/results.js';
+import {serviceCode} from '../lib/core/errors.js';
 import {
 	buildStandardPayload,
 	deliverWebhook,
@@ -482,7 +483,7 @@ test('wecom: markdown message, failed buckets first, within 4096 bytes', async (
 });
 
 test('wecom: a long multibyte text is cut at a UTF-8 boundary', () => {
-	const report = makeReport([{bucket: 'b-1250000000', region: 'ap-beijing', outcome: 'failed', code: '存储桶不存在'.repeat(200), durationMs: 1}]);
+	const report = makeReport([{bucket: 'b-1250000000', region: 'ap-beijing', outcome: 'failed', code: serviceCode('存储桶不存在'.repeat(200)), durationMs: 1}]);
 	report.error = {code: 'InvalidEvent', message: '事件格式错误🙂'.repeat(400)};
 	const message = renderRobotMessage('wecom', report);
 	const {content} = message.markdown;

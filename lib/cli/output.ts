@@ -1,4 +1,5 @@
-import type {BucketResult} from '../results.js';
+import type {BinderCode} from '../core/errors.js';
+import {scrubList} from '../function/index.js';
 import {redact} from '../utils/redact.js';
 
 /** A stream the CLI writes to: `process.stdout`/`stderr`, or a pseudo-stream in tests. */
@@ -20,6 +21,9 @@ export type CliIo = {
 
 export const processIo = (): CliIo => ({stdout: process.stdout, stderr: process.stderr, now: () => performance.now()});
 
+/** One printed record: a bucket's result (binding or unbind), plus whatever a command adds (`ciStatus`, `createTime`). */
+export type PrintedRecord = {bucket: string; region: string; outcome: string; code?: BinderCode; message?: string; durationMs: number} & Record<string, unknown>;
+
 /** Everything the CLI prints goes through one of these: each text is scrubbed of the secrets first. */
 export type Printer = {
 	/** Text to stdout as is (no newline added). */
@@ -31,7 +35,7 @@ export type Printer = {
 	/** One line to stderr. */
 	errorLine(text: string): void;
 	/** One record per line: JSON with `--json`, a readable line otherwise. */
-	record(record: BucketResult & Record<string, unknown>, json: boolean): void;
+	record(record: PrintedRecord, json: boolean): void;
 };
 
 /**
@@ -40,7 +44,7 @@ service or a webhook can echo a key or token into what we print, and terminal ou
 logs and bug reports. JSON-escaped forms are scrubbed too, for `--json` lines.
 */
 export function createPrinter(io: Pick<CliIo, 'stdout' | 'stderr'>, secrets: readonly string[]): Printer {
-	const all = [...new Set([...secrets, ...secrets.map((secret) => JSON.stringify(secret).slice(1, -1))])].sort((a, b) => b.length - a.length);
+	const all = scrubList(secrets);
 	const clean = (text: string) => redact(text, all);
 	const printer: Printer = {
 		stdout: (text) => void io.stdout.write(clean(text)),
@@ -55,7 +59,7 @@ export function createPrinter(io: Pick<CliIo, 'stdout' | 'stderr'>, secrets: rea
 const SYMBOL: Record<string, string> = {bound: '✔', 'already-bound': '✔', 'would-bind': '…', skipped: '–', failed: '✘', unbound: '✔'};
 
 /** One line for a person: outcome, bucket, region, and the code and message on failure. */
-export function formatHuman(result: BucketResult & Record<string, unknown>): string {
+export function formatHuman(result: PrintedRecord): string {
 	const extra = result.outcome === 'failed' ? `  ${result.code ?? ''}: ${result.message ?? ''}` : result.message ? `  (${result.message})` : '';
 	const status = typeof result.ciStatus === 'string' ? `  CI ${result.ciStatus}` : '';
 	return `${SYMBOL[result.outcome] ?? '?'} ${result.outcome.padEnd(13)} ${result.bucket}  ${result.region}${status}${extra}`;

@@ -1,7 +1,8 @@
-import type {BucketResult} from '../results.js';
+import type {BinderCode} from '../core/errors.js';
+import type {BucketResult} from '../core/results.js';
 
 /** What the client tells about a retry it is about to make (see `ClientOptions.onRetry`). */
-export type RetryNotice = {operation: string; bucket?: string; attempt: number; delayMs: number; code: string};
+export type RetryNotice = {operation: string; bucket?: string; attempt: number; delayMs: number; code: BinderCode};
 
 /** Live progress of a batch of buckets. Every method is cheap and never throws. */
 export type Progress = {
@@ -55,6 +56,77 @@ export function formatDuration(ms: number): string {
 	return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
 }
 
+/** What the line shows, updated as buckets end and retries wait. */
+type ProgressState = {
+	started: number;
+	/** When the number of buckets became known: the ETA counts from there. */
+	plannedAt: number;
+	total: number | undefined;
+	done: number;
+	/** Buckets that ended after work (not known from a listing): what the ETA is based on. */
+	timedDone: number;
+	counts: {bound: number; wouldBind: number; skipped: number; failed: number};
+	/** Pending retries by bucket (or by operation, for account-wide listings), latest last. */
+	waits: Map<string, RetryNotice>;
+};
+
+/** The line for `state` at `now`, cut to fit `columns`. */
+function progressLine(state: ProgressState, now: number, label: string, columns: number | undefined): string {
+	const {counts, total, done, waits} = state;
+	const parts: string[] = [];
+	if (total === undefined) {
+		parts.push(`${label}: listing buckets… ${formatDuration(now - state.started)}`);
+	} else {
+		parts.push(`${label} ${done}/${total}`, `${counts.bound} bound`);
+		if (counts.wouldBind > 0) {
+			parts.push(`${counts.wouldBind} would bind`);
+		}
+
+		parts.push(`${counts.failed} failed`);
+		if (counts.skipped > 0) {
+			parts.push(`${counts.skipped} skipped`);
+		}
+
+		const left = total - done;
+		if (left > 0 && state.timedDone > 0) {
+			parts.push(`ETA ${formatDuration(((now - state.plannedAt) / state.timedDone) * left)}`);
+		} else if (left > 0) {
+			parts.push(`${formatDuration(now - state.started)} elapsed`);
+		}
+	}
+
+	const latest = [...waits.values()].at(-1);
+	if (latest) {
+		const more = waits.size > 1 ? ` (+${waits.size - 1} more)` : '';
+		parts.push(`waiting to retry ${latest.bucket ?? latest.operation} after ${latest.code} (retry ${latest.attempt})${more}`);
+	}
+
+	const line = parts.join(' · ');
+	const width = columns && columns > 1 ? columns - 1 : Number.POSITIVE_INFINITY;
+	return line.length > width ? `${line.slice(0, Math.max(0, width - 1))}…` : line;
+}
+
+/** Count one ended bucket. */
+function count(state: ProgressState, result: BucketResult, timed: boolean): void {
+	state.done++;
+	if (timed) {
+		state.timedDone++;
+	}
+
+	const {counts} = state;
+	if (result.outcome === 'bound' || result.outcome === 'already-bound') {
+		counts.bound++;
+	} else if (result.outcome === 'would-bind') {
+		counts.wouldBind++;
+	} else if (result.outcome === 'failed') {
+		counts.failed++;
+	} else {
+		counts.skipped++;
+	}
+
+	state.waits.delete(result.bucket);
+}
+
 /**
 A one-line progress display for a terminal: `sync 12/40 · 10 bound · 1 failed · ETA 8s`, redrawn in
 place, plus `· waiting to retry <bucket> after <code>` while a request waits on a retry, so a bind
@@ -63,57 +135,24 @@ stuck in backoff is never silent.
 export function createProgress(options: ProgressOptions): Progress {
 	const started = options.now();
 	const showAfterMs = options.showAfterMs ?? 0;
-	const counts = {bound: 0, wouldBind: 0, skipped: 0, failed: 0};
-	let total = options.total;
-	let plannedAt = started;
-	let done = 0;
-	let timedDone = 0;
-	// Pending retries by bucket (or by operation, for account-wide listings), latest last.
-	const waits = new Map<string, RetryNotice>();
+	const state: ProgressState = {
+		started,
+		plannedAt: started,
+		total: options.total,
+		done: 0,
+		timedDone: 0,
+		counts: {bound: 0, wouldBind: 0, skipped: 0, failed: 0},
+		waits: new Map(),
+	};
 	let shown = '';
 	let stopped = false;
-
-	const text = (): string => {
-		const now = options.now();
-		const parts: string[] = [];
-		if (total === undefined) {
-			parts.push(`${options.label}: listing buckets… ${formatDuration(now - started)}`);
-		} else {
-			parts.push(`${options.label} ${done}/${total}`, `${counts.bound} bound`);
-			if (counts.wouldBind > 0) {
-				parts.push(`${counts.wouldBind} would bind`);
-			}
-
-			parts.push(`${counts.failed} failed`);
-			if (counts.skipped > 0) {
-				parts.push(`${counts.skipped} skipped`);
-			}
-
-			const left = total - done;
-			if (left > 0 && timedDone > 0) {
-				parts.push(`ETA ${formatDuration(((now - plannedAt) / timedDone) * left)}`);
-			} else if (left > 0) {
-				parts.push(`${formatDuration(now - started)} elapsed`);
-			}
-		}
-
-		const latest = [...waits.values()].at(-1);
-		if (latest) {
-			const more = waits.size > 1 ? ` (+${waits.size - 1} more)` : '';
-			parts.push(`waiting to retry ${latest.bucket ?? latest.operation} after ${latest.code} (retry ${latest.attempt})${more}`);
-		}
-
-		const line = parts.join(' · ');
-		const width = options.columns && options.columns > 1 ? options.columns - 1 : Number.POSITIVE_INFINITY;
-		return line.length > width ? `${line.slice(0, Math.max(0, width - 1))}…` : line;
-	};
 
 	const render = () => {
 		if (stopped || options.now() - started < showAfterMs) {
 			return;
 		}
 
-		const line = text();
+		const line = progressLine(state, options.now(), options.label, options.columns);
 		if (line !== shown) {
 			shown = line;
 			options.write(`${ERASE_LINE}${line}`);
@@ -131,41 +170,26 @@ export function createProgress(options: ProgressOptions): Progress {
 	timer.unref();
 	render();
 	return {
-		planned(count) {
-			total = count;
-			plannedAt = options.now();
+		planned(total) {
+			state.total = total;
+			state.plannedAt = options.now();
 			// The listing is over: its retries are too.
-			for (const [key, notice] of waits) {
+			for (const [key, notice] of state.waits) {
 				if (notice.bucket === undefined) {
-					waits.delete(key);
+					state.waits.delete(key);
 				}
 			}
 
 			render();
 		},
 		settled(result, timed = true) {
-			done++;
-			if (timed) {
-				timedDone++;
-			}
-
-			if (result.outcome === 'bound' || result.outcome === 'already-bound') {
-				counts.bound++;
-			} else if (result.outcome === 'would-bind') {
-				counts.wouldBind++;
-			} else if (result.outcome === 'failed') {
-				counts.failed++;
-			} else {
-				counts.skipped++;
-			}
-
-			waits.delete(result.bucket);
+			count(state, result, timed);
 			render();
 		},
 		retrying(notice) {
 			const key = notice.bucket ?? notice.operation;
-			waits.delete(key);
-			waits.set(key, notice);
+			state.waits.delete(key);
+			state.waits.set(key, notice);
 			render();
 		},
 		clear,

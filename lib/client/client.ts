@@ -1,14 +1,17 @@
 import {setMaxListeners} from 'node:events';
-import {BinderError, isBinderError, type Operation} from '../errors/binder-error.js';
-import type {BucketResult} from '../results.js';
-import {childrenNamed, childText, child, parseXml, type XmlElement} from '../utils/xml.js';
+import {invalidInput, type Operation} from '../core/errors.js';
+import {parseBucketId, validateRegion} from '../core/names.js';
+import {integerInRange} from '../utils/integer.js';
+import {child, childText} from '../utils/xml.js';
+import {parseBody, parseStatus, type CiStatus} from './answers.js';
 import type {CredentialSource} from './credentials.js';
 import {hosts, parseEndpoint} from './endpoint.js';
-import {parseBucketId, validateRegion} from './names.js';
-import {invalidResponse, isAmbiguous, sendRequest, type ApiRequest, type ApiResponse, type EngineOptions, type RequestCounter, type RetryOptions} from './request.js';
+import {listBound, listBuckets, type ListBoundOptions, type ListBucketsOptions, type Send} from './listing.js';
+import {sendRequest, type ApiRequest, type RequestCounter, type RetryOptions, type SendSettings} from './request.js';
 
-/** Cloud Infinite binding state of a bucket. */
-export type CiStatus = 'on' | 'off' | 'unbinding';
+export type {BoundBucket, CiStatus} from './answers.js';
+export type {CosBucket, ListBoundOptions, ListBucketsOptions} from './listing.js';
+export type {RequestCounter, RetryOptions} from './request.js';
 
 /** Options of {@link createClient}. Every field is optional. */
 export type ClientOptions = {
@@ -31,86 +34,100 @@ export type ClientOptions = {
 	/** Starting clock correction (server minus local), in milliseconds. @default 0 */
 	clockOffsetMs?: number;
 	fetch?: typeof fetch;
-	onRetry?: EngineOptions['onRetry'];
+	onRetry?: SendSettings['onRetry'];
 	/** Randomness for backoff jitter. @default Math.random */
 	random?: () => number;
 };
 
+/** The answer of a status read. */
+export type StatusResponse = {status: CiStatus; requestId: string | undefined};
+
 /** Result of a successful CreateCIBucket. */
 export type BindResponse = {bucket: string; region: string; requestId: string | undefined};
 
-/** One bound bucket, as DescribeCIBuckets lists it. */
-export type BoundBucket = {bucketId: string; name: string; appId: string; region: string; status: string; createTime: string};
-
-/** One COS bucket, as GetService lists it. */
-export type CosBucket = {bucket: string; region: string; createdAt: string};
-
-export type EnsureBoundOptions = {
-	/** Report `would-bind` instead of binding. */
-	dryRun?: boolean;
-	/** Bind without checking the status first ("rebinding"). */
-	force?: boolean;
-	/**
-	The bucket was just created (a creation event named it): send the bind first and read the status only
-	when the bind fails, so a new bucket costs one request. A replay stays harmless: the failed or repeated
-	bind is followed by the same status read as always (`on` → `already-bound`). In a dry run the status is
-	read first as usual, since nothing is sent that could answer the question.
-	*/
-	bindFirst?: boolean;
-};
-
-export type ListBoundOptions = {
-	/** Region whose account-level CI host is asked. The list is account-wide. @default 'ap-guangzhou' */
-	region?: string;
-	/** Only buckets whose name starts with this. */
-	bucketNamePrefix?: string;
-	/** Page size, 1–100. @default 100 */
-	pageSize?: number;
-};
-
-export type ListBucketsOptions = {
-	/** Only buckets in this region. */
-	region?: string;
-	/** `max-keys` per page, 1–2000. @default 2000 */
-	pageSize?: number;
-};
+/** Result of an accepted unbind. */
+export type UnbindResponse = {bucket: string; region: string; requestId: string | undefined};
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 export const DEFAULT_RETRY: Required<RetryOptions> = {retries: 3, baseDelayMs: 100, maxDelayMs: 5000};
-const DEFAULT_LIST_REGION = 'ap-guangzhou';
-// DescribeCIBuckets' sibling APIs document `pageSize` ≤ 100; GetService documents `max-keys` ≤ 2000.
-const MAX_CI_PAGE_SIZE = 100;
-const MAX_COS_PAGE_SIZE = 2000;
-// A paging loop that has not finished after this many pages is a misbehaving server, not a big account.
-const MAX_PAGES = 10_000;
-
-function positiveInteger(value: number | undefined, fallback: number, max: number, field: string): number {
-	if (value === undefined) {
-		return fallback;
-	}
-
-	if (!Number.isInteger(value) || value < 1 || value > max) {
-		throw new BinderError(`${field}: must be an integer from 1 to ${max}, got ${String(value)}`, {code: 'InvalidArgument'});
-	}
-
-	return value;
-}
+const MAX_TIMEOUT_MS = 900_000;
+const MAX_RESPONSE_BYTES_LIMIT = 2 ** 30;
 
 /** The binding client: every operation is a typed function. */
 export type Client = ReturnType<typeof createClient>;
 
 /**
-Create a client for the Cloud Infinite and COS calls the binder makes.
+Create a client for the Cloud Infinite and COS calls the binder makes. Whether a bucket should be bound,
+and what to do when a bind fails, is the binder's rule: see `ensureBound`.
 
 @example
 ```
 const client = createClient(); // credentials and BINDER_ENDPOINT from the environment
-const result = await client.ensureBound('examplebucket-1250000000', 'ap-guangzhou');
-//=> {bucket: 'examplebucket-1250000000', region: 'ap-guangzhou', outcome: 'bound', …}
+await client.getStatus('examplebucket-1250000000', 'ap-guangzhou');
+//=> {status: 'off', requestId: 'NjU…'}
 ```
 */
 export function createClient(options: ClientOptions = {}) {
+	const settings = sendSettings(options);
+	// Requests sent by this client, for "requests per bucket" accounting in benchmarks.
+	const sent: RequestCounter = {requests: 0};
+	settings.onAttempt = () => {
+		sent.requests++;
+	};
+	const send: Send = (request, counter) => sendRequest(settings, request, counter);
+
+	return {
+		/** Read the binding state of one bucket (`GET /` on its CI host). `counter` counts its attempts. */
+		async getStatus(bucket: string, region: string, counter?: RequestCounter): Promise<StatusResponse> {
+			const request = bucketRequest('DescribeCIBucketStatus', 'GET', bucket, region);
+			const response = await send(request, counter);
+			return {status: parseStatus(request, response), requestId: response.requestId};
+		},
+		/** Bind one bucket to Cloud Infinite (CreateCIBucket, `PUT /` on its CI host). `counter` counts its attempts. */
+		async bind(bucket: string, region: string, counter?: RequestCounter): Promise<BindResponse> {
+			const request = bucketRequest('CreateCIBucket', 'PUT', bucket, region);
+			const response = await send(request, counter);
+			const root = parseBody(request, response, ['Response']);
+			const ciBucket = root && child(root, 'CIBucket');
+			return {
+				bucket: (ciBucket && childText(ciBucket, 'BucketId')) || bucket,
+				region: (ciBucket && childText(ciBucket, 'Region')) || region,
+				requestId: (root && childText(root, 'RequestId')) || response.requestId,
+			};
+		},
+		/** Unbind one bucket (`PUT /?unbind`). Asynchronous upstream: the status goes `unbinding`, then `off`. */
+		async unbind(bucket: string, region: string): Promise<UnbindResponse> {
+			const request = bucketRequest('DeleteCIBucket', 'PUT', bucket, region, {unbind: ''});
+			const response = await send(request);
+			const root = parseBody(request, response, ['Response']);
+			return {bucket, region, requestId: (root && childText(root, 'RequestId')) || response.requestId};
+		},
+		/** Every bound bucket of the account (DescribeCIBuckets, every page). */
+		listBound: (listOptions?: ListBoundOptions) => listBound(send, listOptions),
+		/** Every COS bucket of the account (GetService, following `NextMarker`). */
+		listBuckets: (listOptions?: ListBucketsOptions) => listBuckets(send, listOptions),
+		/** Requests sent so far by this client, retries included. */
+		get requestCount() {
+			return sent.requests;
+		},
+		/** The clock correction learnt so far, in milliseconds. */
+		get clockOffsetMs() {
+			return settings.clock.offsetMs;
+		},
+	};
+}
+
+/** A request on one bucket's CI host; the bucket id and region are checked before anything is sent. */
+function bucketRequest(operation: Operation, method: ApiRequest['method'], bucket: string, region: string, query?: Record<string, string>): ApiRequest {
+	validateRegion(region);
+	parseBucketId(bucket, 'bucket', region);
+	// Reads are safe to repeat; a bind or unbind whose answer was lost is not repeated blindly.
+	return {operation, method, virtualHost: hosts.bucketCi(bucket, region), path: '/', query, bucket, region, retryAmbiguous: method === 'GET'};
+}
+
+/** The options checked and filled in with defaults; a bad one is an `InvalidInput` naming it. */
+function sendSettings(options: ClientOptions): SendSettings {
 	const env = options.env ?? process.env;
 	if (options.signal) {
 		// Every in-flight attempt listens on the client's signal; concurrency above 10 is normal here.
@@ -118,346 +135,31 @@ export function createClient(options: ClientOptions = {}) {
 	}
 
 	const endpointValue = options.endpoint ?? env.BINDER_ENDPOINT;
-	const engine: EngineOptions = {
+	return {
 		credentials: options.credentials,
 		env,
 		endpoint: endpointValue ? parseEndpoint(endpointValue, options.endpoint === undefined ? 'BINDER_ENDPOINT' : 'endpoint') : undefined,
 		retry: {
-			retries: positiveOrZero(options.retry?.retries, DEFAULT_RETRY.retries, 'retry.retries'),
-			baseDelayMs: positiveOrZero(options.retry?.baseDelayMs, DEFAULT_RETRY.baseDelayMs, 'retry.baseDelayMs'),
-			maxDelayMs: positiveOrZero(options.retry?.maxDelayMs, DEFAULT_RETRY.maxDelayMs, 'retry.maxDelayMs'),
+			retries: zeroOrMore(options.retry?.retries, DEFAULT_RETRY.retries, 'retry.retries'),
+			baseDelayMs: zeroOrMore(options.retry?.baseDelayMs, DEFAULT_RETRY.baseDelayMs, 'retry.baseDelayMs'),
+			maxDelayMs: zeroOrMore(options.retry?.maxDelayMs, DEFAULT_RETRY.maxDelayMs, 'retry.maxDelayMs'),
 		},
-		timeoutMs: positiveInteger(options.timeoutMs, DEFAULT_TIMEOUT_MS, 900_000, 'timeoutMs'),
-		maxResponseBytes: positiveInteger(options.maxResponseBytes, DEFAULT_MAX_RESPONSE_BYTES, 2 ** 30, 'maxResponseBytes'),
+		timeoutMs: oneOrMore(options.timeoutMs, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS, 'timeoutMs'),
+		maxResponseBytes: oneOrMore(options.maxResponseBytes, DEFAULT_MAX_RESPONSE_BYTES, MAX_RESPONSE_BYTES_LIMIT, 'maxResponseBytes'),
 		fetch: options.fetch,
 		signal: options.signal,
 		onRetry: options.onRetry,
 		clock: {offsetMs: options.clockOffsetMs ?? 0},
 		random: options.random,
 	};
-	// Requests sent, for "requests per bucket" accounting in results and benchmarks.
-	const counter = {requests: 0};
-	engine.onAttempt = () => {
-		counter.requests++;
-	};
-	const send = (request: ApiRequest, own?: RequestCounter) => sendRequest(engine, request, own);
-
-	const bucketRequest = (operation: Operation, method: ApiRequest['method'], bucket: string, region: string, query?: Record<string, string>): ApiRequest => {
-		validateRegion(region);
-		parseBucketId(bucket, 'bucket', region);
-		// Reads are safe to repeat; a bind or unbind whose answer was lost is not repeated blindly.
-		return {operation, method, virtualHost: hosts.bucketCi(bucket, region), path: '/', query, bucket, region, retryAmbiguous: method === 'GET'};
-	};
-
-	/** Read the binding state of one bucket (`GET /` on its CI host). `own` counts its attempts. */
-	async function getStatus(bucket: string, region: string, own?: RequestCounter): Promise<{status: CiStatus; requestId: string | undefined}> {
-		const request = bucketRequest('DescribeCIBucketStatus', 'GET', bucket, region);
-		const response = await send(request, own);
-		return {status: parseStatus(request, response), requestId: response.requestId};
-	}
-
-	/** Bind one bucket to Cloud Infinite (CreateCIBucket, `PUT /` on its CI host). `own` counts its attempts. */
-	async function bind(bucket: string, region: string, own?: RequestCounter): Promise<BindResponse> {
-		const request = bucketRequest('CreateCIBucket', 'PUT', bucket, region);
-		const response = await send(request, own);
-		const root = parseBody(request, response, ['Response']);
-		const ciBucket = root && child(root, 'CIBucket');
-		return {bucket: (ciBucket && childText(ciBucket, 'BucketId')) || bucket, region: (ciBucket && childText(ciBucket, 'Region')) || region, requestId: (root && childText(root, 'RequestId')) || response.requestId};
-	}
-
-	/** Unbind one bucket (`PUT /?unbind`). Asynchronous upstream: the status goes `unbinding`, then `off`. */
-	async function unbind(bucket: string, region: string): Promise<{bucket: string; region: string; requestId: string | undefined}> {
-		const request = bucketRequest('DeleteCIBucket', 'PUT', bucket, region, {unbind: ''});
-		const response = await send(request);
-		const root = parseBody(request, response, ['Response']);
-		return {bucket, region, requestId: (root && childText(root, 'RequestId')) || response.requestId};
-	}
-
-	/**
-	Make sure one bucket is bound, and say how it ended. Never throws: every failure is a `failed`
-	record with its code. Reads the status first (unless `force`, or `bindFirst` for a bucket just
-	created), so replays and duplicate events are harmless; after a failed bind it reads the status again
-	and reports `already-bound` when it is `on` (what a second bind answers upstream is undocumented).
-	*/
-	async function ensureBound(bucket: string, region: string, ensureOptions: EnsureBoundOptions = {}): Promise<BucketResult> {
-		return ensureBoundCounted(bucket, region, ensureOptions, {requests: 0});
-	}
-
-	async function ensureBoundCounted(bucket: string, region: string, ensureOptions: EnsureBoundOptions, own: {requests: number}): Promise<BucketResult> {
-		const started = performance.now();
-		const finish = (result: Omit<BucketResult, 'bucket' | 'region' | 'durationMs' | 'requests'>): BucketResult => ({
-			bucket,
-			region,
-			...result,
-			durationMs: Math.round(performance.now() - started),
-			requests: own.requests,
-		});
-		const failed = (error: unknown) => finish(failure(error));
-		try {
-			validateRegion(region);
-			parseBucketId(bucket, 'bucket', region);
-		} catch (error) {
-			return failed(error);
-		}
-
-		if (!ensureOptions.force && !(ensureOptions.bindFirst && !ensureOptions.dryRun)) {
-			let status: {status: CiStatus; requestId: string | undefined};
-			try {
-				status = await getStatus(bucket, region, own);
-			} catch (error) {
-				return failed(error);
-			}
-
-			if (status.status === 'on') {
-				return finish({outcome: 'already-bound', requestId: status.requestId});
-			}
-
-			if (status.status === 'unbinding') {
-				return finish({outcome: 'failed', code: 'BucketUnbinding', message: `${bucket}: an unbind is in progress; it can be bound once it is off`, transient: true, requestId: status.requestId});
-			}
-		}
-
-		if (ensureOptions.dryRun) {
-			return finish({outcome: 'would-bind'});
-		}
-
-		// A bind is sent at most twice, and the second time only when the first got no answer and the
-		// status then reads `off`: a bind whose answer was lost may well have taken effect.
-		for (let sent = 1; ; sent++) {
-			try {
-				const bound = await bind(bucket, region, own);
-				return finish({outcome: 'bound', requestId: bound.requestId});
-			} catch (bindError) {
-				if (!isBinderError(bindError) || bindError.code === 'NoSuchBucket' || bindError.code === 'Aborted') {
-					return failed(bindError);
-				}
-
-				let after: {status: CiStatus; requestId: string | undefined};
-				try {
-					after = await getStatus(bucket, region, own);
-				} catch (statusError) {
-					// The bucket's state is unknown: worth another try later, whatever the bind said, unless both
-					// answers were permanent (a bind first of a new bucket meets AccessDenied twice: retrying
-					// cannot help, and a retried event would only fail the same way).
-					const permanent = isBinderError(statusError) && !statusError.transient && statusError.code !== 'Aborted' && !bindError.transient && !isAmbiguous(bindError);
-					return finish(permanent ? failure(bindError) : {...failure(bindError), transient: true});
-				}
-
-				const answerLost = isAmbiguous(bindError);
-				if (after.status === 'on') {
-					return answerLost
-						? finish({outcome: 'bound', requestId: after.requestId, message: `bind answer lost (${bindError.code}); status is on`})
-						: finish({outcome: 'already-bound', requestId: after.requestId, message: `bind answered ${bindError.code}; status is on`});
-				}
-
-				if (after.status === 'unbinding') {
-					// Only reachable without a status read first (bindFirst, force): say why, as that read would have.
-					return finish({outcome: 'failed', code: 'BucketUnbinding', message: `${bucket}: an unbind is in progress; it can be bound once it is off`, transient: true, requestId: after.requestId});
-				}
-
-				if (!answerLost || after.status !== 'off' || sent >= 2) {
-					return failed(bindError);
-				}
-			}
-		}
-	}
-
-	/** Every bound bucket of the account (DescribeCIBuckets, every page). */
-	async function listBound(listOptions: ListBoundOptions = {}): Promise<BoundBucket[]> {
-		const region = validateRegion(listOptions.region ?? DEFAULT_LIST_REGION, 'region');
-		const pageSize = positiveInteger(listOptions.pageSize, MAX_CI_PAGE_SIZE, MAX_CI_PAGE_SIZE, 'pageSize');
-		const items: BoundBucket[] = [];
-		const seen = new Set<string>();
-		for (let pageNumber = 1; pageNumber <= MAX_PAGES; pageNumber++) {
-			const query: Record<string, string> = {pageNumber: String(pageNumber), pageSize: String(pageSize)};
-			if (listOptions.bucketNamePrefix) {
-				query.bucketName = listOptions.bucketNamePrefix;
-			}
-
-			const request: ApiRequest = {operation: 'DescribeCIBuckets', method: 'GET', virtualHost: hosts.accountCi(region), path: '/cibuckets', query, region};
-			const response = await send(request);
-			const root = parseBody(request, response, ['Response'], true)!;
-			const totalText = childText(root, 'TotalCount');
-			const total = totalText === undefined ? undefined : Number(totalText);
-			if (total !== undefined && (!Number.isInteger(total) || total < 0)) {
-				throw invalidResponse(request, response, `TotalCount is not a number: ${JSON.stringify(totalText?.slice(0, 20))}`);
-			}
-
-			const lists = childrenNamed(root, 'CIBucketList');
-			// Neither a count nor a list: not an answer we can trust to mean "nothing is bound" (a wrong
-			// "nothing" would re-bind every bound bucket), so it is an error and callers fall back.
-			if (total === undefined && lists.length === 0) {
-				throw invalidResponse(request, response, 'neither TotalCount nor CIBucketList');
-			}
-
-			const page = lists.flatMap((list) => boundItems(list));
-			// A server that ignores pageNumber would repeat page 1 forever: stop when nothing is new.
-			const fresh = page.filter((item) => !seen.has(item.bucketId) && seen.add(item.bucketId));
-			items.push(...fresh);
-			// TotalCount may be omitted (the Go SDK tags it omitempty): then a short page is the last.
-			if (fresh.length === 0 || (total === undefined ? page.length < pageSize : items.length >= total)) {
-				return items;
-			}
-		}
-
-		throw new BinderError(`DescribeCIBuckets: more than ${MAX_PAGES} pages`, {code: 'InvalidResponse', operation: 'DescribeCIBuckets'});
-	}
-
-	/** Every COS bucket of the account (GetService, following `NextMarker`). */
-	async function listBuckets(listOptions: ListBucketsOptions = {}): Promise<CosBucket[]> {
-		const region = listOptions.region === undefined ? undefined : validateRegion(listOptions.region, 'region');
-		const pageSize = positiveInteger(listOptions.pageSize, MAX_COS_PAGE_SIZE, MAX_COS_PAGE_SIZE, 'pageSize');
-		const buckets: CosBucket[] = [];
-		let marker = '';
-		for (let page = 0; page < MAX_PAGES; page++) {
-			const query: Record<string, string> = {'max-keys': String(pageSize)};
-			if (region) {
-				query.region = region;
-			}
-
-			if (marker) {
-				query.marker = marker;
-			}
-
-			const request: ApiRequest = {operation: 'GetService', method: 'GET', virtualHost: hosts.cosService(), path: '/', query, region};
-			const response = await send(request);
-			const root = parseBody(request, response, ['ListAllMyBucketsResult'], true)!;
-			const list = child(root, 'Buckets');
-			for (const item of list ? childrenNamed(list, 'Bucket') : []) {
-				const name = childText(item, 'Name');
-				const location = childText(item, 'Location');
-				if (!name || !location) {
-					throw invalidResponse(request, response, 'a <Bucket> without <Name> or <Location>');
-				}
-
-				buckets.push({bucket: name, region: location, createdAt: childText(item, 'CreationDate') ?? ''});
-			}
-
-			const truncated = childText(root, 'IsTruncated') === 'true';
-			if (!truncated) {
-				return region ? buckets.filter((bucket) => bucket.region === region) : buckets;
-			}
-
-			const next = childText(root, 'NextMarker') ?? '';
-			if (next === '' || next === marker) {
-				throw invalidResponse(request, response, `IsTruncated is true but NextMarker ${next === '' ? 'is missing' : 'did not advance'}`);
-			}
-
-			marker = next;
-		}
-
-		throw new BinderError(`GetService: more than ${MAX_PAGES} pages`, {code: 'InvalidResponse', operation: 'GetService'});
-	}
-
-	return {
-		getStatus,
-		bind,
-		unbind,
-		ensureBound,
-		listBound,
-		listBuckets,
-		/** Requests sent so far by this client, retries included. */
-		get requestCount() {
-			return counter.requests;
-		},
-		/** The clock correction learnt so far, in milliseconds. */
-		get clockOffsetMs() {
-			return engine.clock.offsetMs;
-		},
-	};
 }
 
-function positiveOrZero(value: number | undefined, fallback: number, field: string): number {
-	if (value === undefined) {
-		return fallback;
-	}
-
-	if (!Number.isFinite(value) || value < 0) {
-		throw new BinderError(`${field}: must be a number ≥ 0, got ${String(value)}`, {code: 'InvalidArgument'});
-	}
-
-	return value;
+/** A whole number from 1 to `max`, `fallback` when not given. */
+function oneOrMore(value: number | undefined, fallback: number, max: number, field: string): number {
+	return value === undefined ? fallback : (integerInRange(value, 1, max) ?? invalidInput(field, `must be an integer from 1 to ${max}, got ${String(value)}`));
 }
 
-function boundItems(list: XmlElement): BoundBucket[] {
-	// The list encodes each item as its own <CIBucketList> element; tolerate a wrapped form too.
-	const nested = list.children.filter((item) => item.children.length > 0 && childText(item, 'BucketId') !== undefined);
-	const elements = childText(list, 'BucketId') === undefined ? nested : [list];
-	return elements.map((item) => {
-		const bucketId = childText(item, 'BucketId') ?? '';
-		return {
-			bucketId,
-			name: childText(item, 'BucketName') ?? bucketId.slice(0, bucketId.lastIndexOf('-')),
-			appId: childText(item, 'AppId') ?? bucketId.slice(bucketId.lastIndexOf('-') + 1),
-			region: childText(item, 'Region') ?? '',
-			status: childText(item, 'Status') ?? '',
-			createTime: childText(item, 'CreateTime') ?? '',
-		};
-	});
-}
-
-/** Parse a 2xx XML body whose root must be one of `roots`. An empty body is allowed unless `required`. */
-function parseBody(request: ApiRequest, response: ApiResponse, roots: string[], required = false): XmlElement | undefined {
-	if (response.body.trim() === '' && !required) {
-		return undefined;
-	}
-
-	let root: XmlElement;
-	try {
-		root = parseXml(response.body);
-	} catch (error) {
-		throw invalidResponse(request, response, (error as Error).message, error);
-	}
-
-	if (!roots.includes(root.name)) {
-		throw invalidResponse(request, response, `expected <${roots.join('> or <')}>, got <${root.name.slice(0, 40)}>`);
-	}
-
-	return root;
-}
-
-function parseStatus(request: ApiRequest, response: ApiResponse): CiStatus {
-	const body = response.body.trim();
-	let status: unknown;
-	if (body.startsWith('{')) {
-		try {
-			// `{"CIStatus":…}` per the doc; tolerate a `Response` wrapper and other letter case.
-			const json = JSON.parse(body) as unknown;
-			const record = (typeof json === 'object' && json !== null ? json : {}) as Record<string, unknown>;
-			const inner = (typeof record.Response === 'object' && record.Response !== null ? record.Response : record) as Record<string, unknown>;
-			status = Object.entries(inner).find(([key]) => key.toLowerCase() === 'cistatus')?.[1];
-		} catch (error) {
-			throw invalidResponse(request, response, 'malformed JSON', error);
-		}
-	} else {
-		// The doc shows JSON; the Go SDK parses XML `<CIStatus>on</CIStatus>`: accept both.
-		let root: XmlElement;
-		try {
-			root = parseXml(body);
-		} catch (error) {
-			throw invalidResponse(request, response, (error as Error).message, error);
-		}
-
-		status = root.name === 'CIStatus' ? root.text : childText(root, 'CIStatus');
-	}
-
-	if (status === 'on' || status === 'off' || status === 'unbinding') {
-		return status;
-	}
-
-	throw invalidResponse(request, response, `CIStatus must be on, off or unbinding, got ${JSON.stringify(status)?.slice(0, 40)}`);
-}
-
-/** The CI status a status check (`ensureBound` with `dryRun`) found, when it found one. */
-export function checkedStatus(result: BucketResult): CiStatus | undefined {
-	return result.outcome === 'already-bound' ? 'on' : result.outcome === 'would-bind' ? 'off' : result.code === 'BucketUnbinding' ? 'unbinding' : undefined;
-}
-
-/** Turn anything thrown into the fields of a `failed` result. */
-export function failure(error: unknown): Pick<BucketResult, 'outcome' | 'code' | 'message' | 'transient' | 'requestId'> {
-	if (isBinderError(error)) {
-		return {outcome: 'failed', code: error.code, message: error.message, transient: error.transient, requestId: error.requestId};
-	}
-
-	return {outcome: 'failed', code: 'InternalError', message: error instanceof Error ? error.message : String(error), transient: false};
+/** A finite number ≥ 0 (not necessarily whole: a delay), `fallback` when not given. */
+function zeroOrMore(value: number | undefined, fallback: number, field: string): number {
+	return value === undefined ? fallback : Number.isFinite(value) && value >= 0 ? value : invalidInput(field, `must be a number ≥ 0, got ${String(value)}`);
 }

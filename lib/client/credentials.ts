@@ -1,4 +1,4 @@
-import {BinderError} from '../errors/binder-error.js';
+import {BinderError} from '../core/errors.js';
 
 /** API keys. With temporary keys (an SCF execution role) `sessionToken` is required by the service. */
 export type Credentials = {

@@ -1,4 +1,4 @@
-import {BinderError} from '../errors/binder-error.js';
+import {invalidInput} from '../core/errors.js';
 import {tencentUrlEncode} from '../utils/url-encode.js';
 
 /** Where one request goes and what its signature covers. */
@@ -20,21 +20,21 @@ export function parseEndpoint(value: string, field = 'BINDER_ENDPOINT'): URL {
 	try {
 		url = new URL(value);
 	} catch {
-		throw new BinderError(`${field}: not a URL: ${JSON.stringify(value.slice(0, 200))}`, {code: 'InvalidConfig'});
+		invalidInput(field, `not a URL: ${JSON.stringify(value.slice(0, 200))}`);
 	}
 
 	if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-		throw new BinderError(`${field}: must be http:// or https://, got ${url.protocol}`, {code: 'InvalidConfig'});
+		invalidInput(field, `must be http:// or https://, got ${url.protocol}`);
 	}
 
 	try {
 		decodeURIComponent(url.pathname);
 	} catch {
-		throw new BinderError(`${field}: the path holds a malformed %-escape`, {code: 'InvalidConfig'});
+		invalidInput(field, 'the path holds a malformed %-escape');
 	}
 
 	if (url.username || url.password || url.search || url.hash) {
-		throw new BinderError(`${field}: must not carry credentials, a query or a fragment`, {code: 'InvalidConfig'});
+		invalidInput(field, 'must not carry credentials, a query or a fragment');
 	}
 
 	return url;

@@ -53,46 +53,11 @@ export function handleAdmin(method: string, path: string, body: Buffer, target: 
 	}
 
 	if (route.startsWith('/buckets/')) {
-		const denied = allow(['DELETE']);
-		if (denied) {
-			return denied;
-		}
-
-		let bucket: string;
-		try {
-			bucket = decodeURIComponent(route.slice('/buckets/'.length));
-		} catch {
-			return error(400, 'InvalidArgument', 'Malformed percent-encoding in the bucket id', 'bucket');
-		}
-
-		return target.deleteBucket(bucket) ? {status: 200, body: {deleted: bucket}} : error(404, 'NoSuchBucket', `No bucket ${JSON.stringify(bucket)}`, 'bucket');
+		return allow(['DELETE']) ?? deleteBucket(route.slice('/buckets/'.length), target);
 	}
 
 	if (route === '/faults') {
-		const denied = allow(['GET', 'PUT', 'PATCH']);
-		if (denied) {
-			return denied;
-		}
-
-		if (method !== 'GET') {
-			const parsed = parseJson(body);
-			if ('answer' in parsed) {
-				return parsed.answer;
-			}
-
-			try {
-				if (method === 'PUT') {
-					target.setFaults(parsed.value);
-				} else {
-					target.updateFaults(parsed.value);
-				}
-			} catch (failure) {
-				const message = failure instanceof Error ? failure.message : String(failure);
-				return error(400, 'InvalidArgument', message, /^faults\.([^:]*):/.exec(message)?.[1] ?? '');
-			}
-		}
-
-		return {status: 200, body: target.faults()};
+		return allow(['GET', 'PUT', 'PATCH']) ?? (method === 'GET' ? {status: 200, body: target.faults()} : changeFaults(method, body, target));
 	}
 
 	if (route === '/requests') {
@@ -118,6 +83,39 @@ export function handleAdmin(method: string, path: string, body: Buffer, target: 
 		'NoSuchRoute',
 		`Unknown admin route ${path}: try GET ${ADMIN_PREFIX}/state, POST ${ADMIN_PREFIX}/buckets, DELETE ${ADMIN_PREFIX}/buckets/<id>, GET|PUT|PATCH ${ADMIN_PREFIX}/faults, GET|DELETE ${ADMIN_PREFIX}/requests, POST ${ADMIN_PREFIX}/reset, GET ${ADMIN_PREFIX}/healthz`,
 	);
+}
+
+/** `DELETE /_emulator/buckets/<id>`, the id percent-encoded. */
+function deleteBucket(encoded: string, target: AdminTarget): AdminAnswer {
+	let bucket: string;
+	try {
+		bucket = decodeURIComponent(encoded);
+	} catch {
+		return error(400, 'InvalidArgument', 'Malformed percent-encoding in the bucket id', 'bucket');
+	}
+
+	return target.deleteBucket(bucket) ? {status: 200, body: {deleted: bucket}} : error(404, 'NoSuchBucket', `No bucket ${JSON.stringify(bucket)}`, 'bucket');
+}
+
+/** `PUT` (replace) or `PATCH` (merge) `/_emulator/faults`; answers the faults now in force. */
+function changeFaults(method: string, body: Buffer, target: AdminTarget): AdminAnswer {
+	const parsed = parseJson(body);
+	if ('answer' in parsed) {
+		return parsed.answer;
+	}
+
+	try {
+		if (method === 'PUT') {
+			target.setFaults(parsed.value);
+		} else {
+			target.updateFaults(parsed.value);
+		}
+	} catch (failure) {
+		const message = failure instanceof Error ? failure.message : String(failure);
+		return error(400, 'InvalidArgument', message, /^faults\.([^:]*):/.exec(message)?.[1] ?? '');
+	}
+
+	return {status: 200, body: target.faults()};
 }
 
 function parseJson(body: Buffer): {value: unknown} | {answer: AdminAnswer} {

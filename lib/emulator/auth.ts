@@ -200,7 +200,8 @@ function checkToken(record: CredentialRecord, input: VerifyInput): void {
 	const expectedToken = record.credential.sessionToken;
 	if (expectedToken !== undefined && expectedToken !== '') {
 		const expectedHeader = input.tokenFlavour === 'ci' ? 'x-ci-security-token' : 'x-cos-security-token';
-		// CI hosts reportedly take either header; COS hosts only their own (tencent-ci-api.md §2).
+		// The official SDK sends `x-ci-security-token` to CI hosts and `x-cos-security-token` elsewhere
+		// (tencentyun/cos-nodejs-sdk-v5 `sdk/base.js`, `util.isCIHost`); CI hosts are lenient and take either.
 		const accepted = input.tokenFlavour === 'ci' ? ['x-ci-security-token', 'x-cos-security-token'] : ['x-cos-security-token'];
 		const sent = accepted.map((name) => headerValue(input.headers[name])).find((value) => value !== undefined);
 		if (sent === undefined || sent === '') {

@@ -1,3 +1,6 @@
+import {parseIntegerInRange} from '../utils/integer.js';
+import {waitForStop} from '../utils/signals.js';
+import {isEmulatorAppId} from './names.js';
 import {DEMO_CREDENTIALS, startEmulator} from './server.js';
 import type {Emulator, EmulatorOptions} from './types.js';
 
@@ -27,8 +30,8 @@ Runs the local Tencent CI + COS emulator until SIGINT or SIGTERM.
 const FLAGS = new Set(['--port', '--host', '--app-id', '--latency-ms', '--seed']);
 
 function parseInteger(flag: string, raw: string, min: number, max: number): number {
-	const value = /^-?\d+$/.test(raw) ? Number(raw) : Number.NaN;
-	if (!Number.isSafeInteger(value) || value < min || value > max) {
+	const value = parseIntegerInRange(raw, min, max);
+	if (value === undefined) {
 		throw new Error(`${flag}: expected an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
 	}
 
@@ -75,7 +78,7 @@ export function parseEmulatorArgs(argv: string[]): {options: EmulatorOptions; he
 
 	const appId = values.get('--app-id');
 	if (appId !== undefined) {
-		if (!/^\d{5,12}$/.test(appId)) {
+		if (!isEmulatorAppId(appId)) {
 			throw new Error(`--app-id: expected 5 to 12 digits, got ${JSON.stringify(appId)}`);
 		}
 
@@ -129,22 +132,7 @@ export async function runEmulatorCli(argv: string[], cli: EmulatorCliOptions = {
 	write(banner(emulator, options.appId ?? '1250000000'));
 	cli.onListening?.(emulator);
 
-	await new Promise<void>((resolve) => {
-		const stop = () => {
-			process.off('SIGINT', stop);
-			process.off('SIGTERM', stop);
-			cli.signal?.removeEventListener('abort', stop);
-			resolve();
-		};
-
-		process.on('SIGINT', stop);
-		process.on('SIGTERM', stop);
-		if (cli.signal?.aborted) {
-			stop();
-		} else {
-			cli.signal?.addEventListener('abort', stop);
-		}
-	});
+	await waitForStop(cli.signal);
 	await emulator.close();
 	write('emulator stopped\n');
 }

@@ -1,3 +1,4 @@
+import {integerInRange} from '../utils/integer.js';
 import type {Rng} from './rng.js';
 import {OPERATIONS, type BodyFaultKind, type EmulatorFaults, type FaultErrorCode} from './types.js';
 
@@ -7,20 +8,6 @@ export const FAULT_ERROR_CODES: readonly FaultErrorCode[] = ['SlowDown', 'Intern
 export const FAIL_NEXT_CODES: readonly string[] = [...FAULT_ERROR_CODES, 'TooManyRequests'];
 /** Kinds of `bodyFaults`, in the order they are drawn. */
 export const BODY_FAULT_KINDS: readonly BodyFaultKind[] = ['html', 'truncated', 'deepNesting', 'huge', 'protoTags'];
-
-const FAULT_KEYS = [
-	'latencyMs',
-	'latencyJitterMs',
-	'errorRates',
-	'failNext',
-	'operations',
-	'resetRate',
-	'bodyFaults',
-	'rebindAnswer',
-	'rebindErrorCode',
-	'clockOffsetMs',
-	'unbindDelayMs',
-] as const;
 
 // An hour of latency is a typo, not a test; refusing it keeps a stuck run from looking like a hang.
 const MAX_LATENCY_MS = 600_000;
@@ -68,6 +55,58 @@ function rates<K extends string>(field: string, value: unknown, keys: readonly K
 	return result;
 }
 
+function failNext(value: unknown): NonNullable<EmulatorFaults['failNext']> {
+	if (!isRecord(value)) {
+		fail('failNext', '{count, code}', value);
+	}
+
+	for (const inner of Object.keys(value)) {
+		if (inner !== 'count' && inner !== 'code') {
+			fail(`failNext.${inner}`, 'count or code', inner);
+		}
+	}
+
+	const {code} = value;
+	const count = integerInRange(value.count, 0, Number.MAX_SAFE_INTEGER) ?? fail('failNext.count', 'a non-negative integer', value.count);
+
+	if (typeof code !== 'string' || !FAIL_NEXT_CODES.includes(code)) {
+		fail('failNext.code', `one of ${FAIL_NEXT_CODES.join(', ')}`, code);
+	}
+
+	return {count, code: code as NonNullable<EmulatorFaults['failNext']>['code']};
+}
+
+function operations(value: unknown): string[] {
+	if (!Array.isArray(value)) {
+		fail('operations', 'an array of operation names', value);
+	}
+
+	for (const [index, name] of value.entries()) {
+		if (typeof name !== 'string' || !(OPERATIONS as readonly string[]).includes(name)) {
+			fail(`operations[${index}]`, `one of ${OPERATIONS.join(', ')}`, name);
+		}
+	}
+
+	return [...(value as string[])];
+}
+
+/** The check of each field, in the order messages list them. */
+const FIELD_CHECKS: {[K in keyof EmulatorFaults]-?: (value: unknown) => EmulatorFaults[K]} = {
+	latencyMs: (value) => number('latencyMs', value, 0, MAX_LATENCY_MS),
+	latencyJitterMs: (value) => number('latencyJitterMs', value, 0, MAX_LATENCY_MS),
+	errorRates: (value) => rates('errorRates', value, FAULT_ERROR_CODES),
+	failNext,
+	operations,
+	resetRate: (value) => number('resetRate', value, 0, 1),
+	bodyFaults: (value) => rates('bodyFaults', value, BODY_FAULT_KINDS),
+	rebindAnswer: (value) => (value === 'ok' || value === 'error' ? value : fail('rebindAnswer', '"ok" or "error"', value)),
+	rebindErrorCode: (value) => (typeof value === 'string' && ERROR_CODE.test(value) ? value : fail('rebindErrorCode', 'an error code such as "BucketAlreadyBound"', value)),
+	clockOffsetMs: (value) => number('clockOffsetMs', value, -1e12, 1e12),
+	unbindDelayMs: (value) => number('unbindDelayMs', value, 0, MAX_LATENCY_MS),
+};
+
+const FAULT_KEYS = Object.keys(FIELD_CHECKS);
+
 /**
 Check a faults object strictly: unknown keys, wrong types and out-of-range values throw a `TypeError`
 naming the field, so a typo in a test (or in a PATCH to the admin API) fails loudly instead of silently
@@ -78,104 +117,20 @@ export function validateFaults(value: unknown): EmulatorFaults {
 		fail('', 'an object', value);
 	}
 
-	const faults: EmulatorFaults = {};
+	const faults: Record<string, unknown> = {};
 	for (const [key, field] of Object.entries(value)) {
 		if (field === undefined) {
 			continue;
 		}
 
-		switch (key as (typeof FAULT_KEYS)[number]) {
-			case 'latencyMs':
-			case 'latencyJitterMs':
-			case 'unbindDelayMs': {
-				faults[key as 'latencyMs'] = number(key, field, 0, MAX_LATENCY_MS);
-				break;
-			}
-
-			case 'clockOffsetMs': {
-				faults.clockOffsetMs = number(key, field, -1e12, 1e12);
-				break;
-			}
-
-			case 'resetRate': {
-				faults.resetRate = number(key, field, 0, 1);
-				break;
-			}
-
-			case 'errorRates': {
-				faults.errorRates = rates(key, field, FAULT_ERROR_CODES);
-				break;
-			}
-
-			case 'bodyFaults': {
-				faults.bodyFaults = rates(key, field, BODY_FAULT_KINDS);
-				break;
-			}
-
-			case 'failNext': {
-				if (!isRecord(field)) {
-					fail(key, '{count, code}', field);
-				}
-
-				for (const inner of Object.keys(field)) {
-					if (inner !== 'count' && inner !== 'code') {
-						fail(`failNext.${inner}`, 'count or code', inner);
-					}
-				}
-
-				const count = field.count;
-				if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 0) {
-					fail('failNext.count', 'a non-negative integer', count);
-				}
-
-				if (typeof field.code !== 'string' || !FAIL_NEXT_CODES.includes(field.code)) {
-					fail('failNext.code', `one of ${FAIL_NEXT_CODES.join(', ')}`, field.code);
-				}
-
-				faults.failNext = {count, code: field.code as NonNullable<EmulatorFaults['failNext']>['code']};
-				break;
-			}
-
-			case 'operations': {
-				if (!Array.isArray(field)) {
-					fail(key, 'an array of operation names', field);
-				}
-
-				for (const [index, name] of field.entries()) {
-					if (typeof name !== 'string' || !(OPERATIONS as readonly string[]).includes(name)) {
-						fail(`operations[${index}]`, `one of ${OPERATIONS.join(', ')}`, name);
-					}
-				}
-
-				faults.operations = [...(field as string[])];
-				break;
-			}
-
-			case 'rebindAnswer': {
-				if (field !== 'ok' && field !== 'error') {
-					fail(key, '"ok" or "error"', field);
-				}
-
-				faults.rebindAnswer = field;
-				break;
-			}
-
-			case 'rebindErrorCode': {
-				if (typeof field !== 'string' || !ERROR_CODE.test(field)) {
-					fail(key, 'an error code such as "BucketAlreadyBound"', field);
-				}
-
-				faults.rebindErrorCode = field;
-				break;
-			}
-
-			default: {
-				fail(key, `a known field (${FAULT_KEYS.join(', ')})`, key);
-			}
+		if (!Object.hasOwn(FIELD_CHECKS, key)) {
+			fail(key, `a known field (${FAULT_KEYS.join(', ')})`, key);
 		}
+
+		faults[key] = FIELD_CHECKS[key as keyof EmulatorFaults](field);
 	}
 
-	return faults;
+	return faults as EmulatorFaults;
 }
 
 /** Merge a partial faults object over the current one; `undefined` or `null` removes a field. */

@@ -7,6 +7,9 @@ export {DEMO_CREDENTIALS, MAX_REQUEST_BODY_BYTES, startEmulator} from './server.
 export {runEmulatorCli, type EmulatorCliOptions} from './cli.js';
 export {EmulatorError, isEmulatorError, STATUS_BY_CODE} from './errors.js';
 export {OPERATIONS} from './types.js';
+// The signature's parts and parser, for servers that verify what the client signs (the emulator does).
+export {computeSignatureParts, parseAuthorization} from '../signer/authorization.js';
+export type {ParsedAuthorization, SignatureParts} from '../signer/authorization.js';
 export type {
 	BodyFaultKind,
 	BucketCreatedEvent,

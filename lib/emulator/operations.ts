@@ -1,8 +1,10 @@
+import {parseIntegerInRange} from '../utils/integer.js';
 import {EmulatorError} from './errors.js';
 import {DEFAULT_REBIND_ERROR_CODE, DEFAULT_UNBIND_DELAY_MS} from './faults.js';
 import {queryValue, type QueryParam} from './query.js';
 import type {HostRoute} from './routing.js';
-import {checkBucketId, checkRegion, compareNames, type BucketStore} from './store.js';
+import {checkBucketId, checkRegion} from './names.js';
+import {compareNames, type BucketStore} from './store.js';
 import type {EmulatorBucket, EmulatorFaults, EmulatorOperation} from './types.js';
 import {container, element, xmlDocument} from './xml.js';
 
@@ -116,8 +118,8 @@ function integerParam(context: OperationContext, name: string, fallback: number,
 		return fallback;
 	}
 
-	const value = /^\d{1,9}$/.test(raw) ? Number(raw) : Number.NaN;
-	if (!(value >= min && value <= max)) {
+	const value = parseIntegerInRange(raw, min, max);
+	if (value === undefined) {
 		throw new EmulatorError('InvalidArgument', `The parameter ${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(raw.slice(0, 40))}`);
 	}
 
@@ -140,15 +142,15 @@ function describeCiBuckets(context: OperationContext): Answer {
 	// `tagKey` filters by bucket tag upstream; the emulator has no tags, so it is accepted and ignored.
 	const prefix = queryValue(context.query, 'bucketName') ?? '';
 	// Account-wide, every region: the regional host only picks the endpoint. An `unbinding` bucket is still listed, with its status.
-	const bound = context.store.list().filter((bucket) => bucket.ci !== 'off' && bucket.bucket.slice(0, bucket.bucket.lastIndexOf('-')).startsWith(prefix));
+	const bound = context.store.list().filter((bucket) => bucket.ci !== 'off' && context.store.idOf(bucket.bucket).name.startsWith(prefix));
 	const page = bound.slice((pageNumber - 1) * pageSize, pageNumber * pageSize);
 	const items = page.map((bucket) => {
-		const dash = bucket.bucket.lastIndexOf('-');
+		const {name, appId} = context.store.idOf(bucket.bucket);
 		return container(
 			'CIBucketList',
 			element('BucketId', bucket.bucket),
-			element('BucketName', bucket.bucket.slice(0, dash)),
-			element('AppId', bucket.bucket.slice(dash + 1)),
+			element('BucketName', name),
+			element('AppId', appId),
 			element('CreateTime', chinaTime(bucket.createdAt)),
 			element('Region', bucket.region),
 			element('Status', bucket.ci),

@@ -2,7 +2,12 @@ import type {IncomingMessage} from 'node:http';
 import {EmulatorError} from './errors.js';
 import type {EmulatorOperation} from './types.js';
 
-/** The virtual hosts the emulator serves (tencent-ci-api.md §3). */
+/**
+The virtual hosts the emulator serves: a bucket's CI host `<BucketName-APPID>.ci.<Region>.myqcloud.com` (and its
+legacy `.pic.` twin) and the account-level `ci.<Region>.myqcloud.com` (CI bucket APIs, cloud.tencent.com/document/product/460/97479
+and 460/97527); `service.cos.myqcloud.com` or `cos.<Region>.myqcloud.com` for GetService (436/8291); a bucket's
+COS host for PUT Bucket (436/7738).
+*/
 export type HostRoute =
 	| {kind: 'bucket-ci'; host: string; bucketId: string; region: string}
 	| {kind: 'account-ci'; host: string; region: string}

@@ -9,19 +9,12 @@ import {deeplyNestedBody, hugeBody, PROXY_ERROR_PAGE, protoTagsBody, truncatedBo
 import {performOperation, type Answer} from './operations.js';
 import {decodePath, loggableQuery, parseQuery, type QueryParam} from './query.js';
 import {createRng, type Rng} from './rng.js';
-import {classifyHost, isCiRoute, resolveTarget, routeOperation, type HostRoute} from './routing.js';
+import {classifyHost, isCiRoute, resolveTarget, routeOperation, type HostRoute, type RequestTarget} from './routing.js';
 import {BucketCreatedListeners, type Listener} from './events.js';
+import {integerInRange} from '../utils/integer.js';
+import {isEmulatorAppId} from './names.js';
 import {BucketStore, CredentialStore, validateCredential} from './store.js';
-import type {
-	BodyFaultKind,
-	Emulator,
-	EmulatorBucket,
-	EmulatorCredential,
-	EmulatorFaults,
-	EmulatorOperation,
-	EmulatorOptions,
-	RequestLogEntry,
-} from './types.js';
+import type {BodyFaultKind, Emulator, EmulatorBucket, EmulatorCredential, EmulatorFaults, EmulatorOperation, EmulatorOptions, RequestLogEntry} from './types.js';
 import {container, element, xmlDocument} from './xml.js';
 
 /** The public demo key pair the emulator accepts by default. Not a secret: it only opens the emulator. */
@@ -42,7 +35,6 @@ const DEFAULTS = {
 	maxRequestLog: 10_000,
 } as const;
 
-const APP_ID = /^\d{5,12}$/;
 const OWNER_UIN = /^\d{1,20}$/;
 
 type Config = {
@@ -58,15 +50,16 @@ type Config = {
 
 function resolveOptions(options: EmulatorOptions): Config {
 	const integer = (name: string, value: unknown, min: number, max: number): number => {
-		if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
+		const integer = integerInRange(value, min, max);
+		if (integer === undefined) {
 			throw new TypeError(`startEmulator: options.${name} must be an integer from ${min} to ${max}, got ${String(value)}`);
 		}
 
-		return value;
+		return integer;
 	};
 
-	const text = (name: string, value: unknown, pattern: RegExp, expected: string): string => {
-		if (typeof value !== 'string' || !pattern.test(value)) {
+	const text = (name: string, value: unknown, valid: (value: string) => boolean, expected: string): string => {
+		if (typeof value !== 'string' || !valid(value)) {
 			throw new TypeError(`startEmulator: options.${name} must be ${expected}, got ${JSON.stringify(value)}`);
 		}
 
@@ -87,9 +80,9 @@ function resolveOptions(options: EmulatorOptions): Config {
 
 	return {
 		port: integer('port', options.port ?? DEFAULTS.port, 0, 65_535),
-		host: text('host', options.host ?? DEFAULTS.host, /^[\w.:-]+$/, 'a host name or IP address'),
-		appId: text('appId', options.appId ?? DEFAULTS.appId, APP_ID, '5 to 12 digits'),
-		ownerUin: text('ownerUin', options.ownerUin ?? DEFAULTS.ownerUin, OWNER_UIN, 'digits'),
+		host: text('host', options.host ?? DEFAULTS.host, (value) => /^[\w.:-]+$/.test(value), 'a host name or IP address'),
+		appId: text('appId', options.appId ?? DEFAULTS.appId, isEmulatorAppId, '5 to 12 digits'),
+		ownerUin: text('ownerUin', options.ownerUin ?? DEFAULTS.ownerUin, (value) => OWNER_UIN.test(value), 'digits'),
 		credentials: credentials.map((credential, index) => validateCredential(credential, `startEmulator: options.credentials[${index}]`)),
 		faults,
 		seed: integer('seed', options.seed ?? DEFAULTS.seed, -(2 ** 31), 2 ** 32 - 1),
@@ -188,12 +181,12 @@ class Runtime {
 		}
 
 		const created = this.store.create(bucket, region, createdAt, options.bound ?? false);
-		const dash = created.bucket.lastIndexOf('-');
+		const {name, appId} = this.store.idOf(created.bucket);
 		this.listeners.emit({
 			bucket: created.bucket,
 			region: created.region,
-			appId: created.bucket.slice(dash + 1),
-			name: created.bucket.slice(0, dash),
+			appId,
+			name,
 			time: new Date(this.nowMs()).toISOString(),
 			requestId,
 		});
@@ -230,7 +223,7 @@ class Runtime {
 }
 
 /** Read the body, refusing (not buffering) more than {@link MAX_REQUEST_BODY_BYTES}. `undefined` = too large. */
-function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
+function readRequestBody(request: IncomingMessage): Promise<Buffer | undefined> {
 	const declared = Number(request.headers['content-length']);
 	if (declared > MAX_REQUEST_BODY_BYTES) {
 		return Promise.resolve(undefined);
@@ -239,7 +232,7 @@ function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
 	return new Promise((resolve) => {
 		const chunks: Buffer[] = [];
 		let size = 0;
-		const finish = (result: Buffer | undefined) => {
+		const settle = (result: Buffer | undefined) => {
 			request.off('data', onData);
 			request.off('end', onEnd);
 			request.off('error', onEnd);
@@ -251,13 +244,13 @@ function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
 			size += chunk.length;
 			if (size > MAX_REQUEST_BODY_BYTES) {
 				request.pause();
-				finish(undefined);
+				settle(undefined);
 			} else {
 				chunks.push(chunk);
 			}
 		};
 
-		const onEnd = () => finish(Buffer.concat(chunks));
+		const onEnd = () => settle(Buffer.concat(chunks));
 		request.on('data', onData);
 		request.on('end', onEnd);
 		request.on('error', onEnd);
@@ -319,74 +312,12 @@ function proxyErrorOutcome(): Outcome {
 async function serve(runtime: Runtime, request: IncomingMessage, progress: Progress): Promise<Outcome> {
 	const method = (request.method ?? 'GET').toUpperCase();
 	const target = resolveTarget(request);
-	const body = await readBody(request);
+	const body = await readRequestBody(request);
 	if (target.kind === 'admin') {
-		progress.host = '_emulator';
-		progress.path = target.path;
-		progress.query = loggableQuery(safeQuery(target.rawQuery));
-		progress.operation = 'Admin';
-		if (body === undefined) {
-			progress.closeConnection = true;
-			return {kind: 'admin', answer: {status: 413, body: {error: {code: 'EntityTooLarge', message: `Bodies are limited to ${MAX_REQUEST_BODY_BYTES} bytes`}}}};
-		}
-
-		return {kind: 'admin', answer: handleAdmin(method, target.path, body, adminTarget(runtime))};
+		return serveAdmin(runtime, method, target, body, progress);
 	}
 
-	progress.host = target.virtualHost;
-	progress.path = target.servicePath;
-	progress.resource = `${target.virtualHost}${target.servicePath}`;
-	const route: HostRoute | undefined = classifyHost(target.virtualHost);
-	progress.flavour = isCiRoute(route) ? 'ci' : 'cos';
-	const query: QueryParam[] = parseQuery(target.rawQuery);
-	progress.query = loggableQuery(query);
-	const servicePath = decodePath(target.servicePath);
-	progress.path = servicePath;
-	if (body === undefined) {
-		progress.closeConnection = true;
-		throw new EmulatorError('EntityTooLarge', `Your proposed upload exceeds the maximum allowed size (${MAX_REQUEST_BODY_BYTES} bytes)`);
-	}
-
-	if (route === undefined) {
-		throw new EmulatorError(
-			'InvalidURI',
-			target.virtualHost === ''
-				? 'No virtual host: request http://<emulator>/<host>/<path>, e.g. /ci.ap-guangzhou.myqcloud.com/cibuckets (admin API under /_emulator/)'
-				: `Unknown host ${JSON.stringify(target.virtualHost.slice(0, 200))}: expected <bucket>.ci.<region>.myqcloud.com, ci.<region>.myqcloud.com, service.cos.myqcloud.com, cos.<region>.myqcloud.com or <bucket>.cos.<region>.myqcloud.com`,
-			404,
-		);
-	}
-
-	// Authenticate before refusing a path or method: the service checks who is asking before what is asked,
-	// so an unsigned probe learns nothing and a replay with a changed path fails its signature.
-	let operation: EmulatorOperation | undefined;
-	let routeError: unknown;
-	try {
-		operation = routeOperation(route, method, servicePath, query.some((param) => param.name === 'unbind'));
-		progress.operation = operation;
-	} catch (error) {
-		routeError = error;
-	}
-
-	const found = findAuthorization(request.headers, query);
-	progress.secretId = loggableSecretId(found.parsed?.secretId, runtime);
-	verifyRequest(
-		{
-			method,
-			pathname: decodePath(target.signPath),
-			host: target.signHost,
-			headers: request.headers,
-			query,
-			tokenFlavour: progress.flavour,
-			nowMs: runtime.nowMs(),
-			lookup: (secretId) => runtime.credentials.lookup(secretId),
-		},
-		found,
-	);
-	if (operation === undefined) {
-		throw routeError;
-	}
-
+	const {route, operation, query} = authorize(runtime, request, method, target, body, progress);
 	const decision = decideFaults(runtime.faults, operation, runtime.rng);
 	if (decision.reset) {
 		return {kind: 'reset'};
@@ -423,6 +354,88 @@ async function serve(runtime: Runtime, request: IncomingMessage, progress: Progr
 	}
 
 	return decision.bodyFault === undefined ? outcome : applyBodyFault(decision.bodyFault, outcome, progress.requestId);
+}
+
+/** A request to the unsigned control API under `/_emulator/`. */
+function serveAdmin(runtime: Runtime, method: string, target: Extract<RequestTarget, {kind: 'admin'}>, body: Buffer | undefined, progress: Progress): Outcome {
+	progress.host = '_emulator';
+	progress.path = target.path;
+	progress.query = loggableQuery(safeQuery(target.rawQuery));
+	progress.operation = 'Admin';
+	if (body === undefined) {
+		progress.closeConnection = true;
+		return {kind: 'admin', answer: {status: 413, body: {error: {code: 'EntityTooLarge', message: `Bodies are limited to ${MAX_REQUEST_BODY_BYTES} bytes`}}}};
+	}
+
+	return {kind: 'admin', answer: handleAdmin(method, target.path, body, adminTarget(runtime))};
+}
+
+/**
+Route a service request to its operation and verify its signature. Who is asking is checked before what
+is asked, as the service does: an unsigned probe learns nothing, and a replay with a changed path fails
+its signature before the path is refused.
+*/
+function authorize(
+	runtime: Runtime,
+	request: IncomingMessage,
+	method: string,
+	target: Extract<RequestTarget, {kind: 'service'}>,
+	body: Buffer | undefined,
+	progress: Progress,
+): {route: HostRoute; operation: EmulatorOperation; query: QueryParam[]} {
+	progress.host = target.virtualHost;
+	progress.path = target.servicePath;
+	progress.resource = `${target.virtualHost}${target.servicePath}`;
+	const route = classifyHost(target.virtualHost);
+	progress.flavour = isCiRoute(route) ? 'ci' : 'cos';
+	const query = parseQuery(target.rawQuery);
+	progress.query = loggableQuery(query);
+	const servicePath = decodePath(target.servicePath);
+	progress.path = servicePath;
+	if (body === undefined) {
+		progress.closeConnection = true;
+		throw new EmulatorError('EntityTooLarge', `Your proposed upload exceeds the maximum allowed size (${MAX_REQUEST_BODY_BYTES} bytes)`);
+	}
+
+	if (route === undefined) {
+		throw new EmulatorError(
+			'InvalidURI',
+			target.virtualHost === ''
+				? 'No virtual host: request http://<emulator>/<host>/<path>, e.g. /ci.ap-guangzhou.myqcloud.com/cibuckets (admin API under /_emulator/)'
+				: `Unknown host ${JSON.stringify(target.virtualHost.slice(0, 200))}: expected <bucket>.ci.<region>.myqcloud.com, ci.<region>.myqcloud.com, service.cos.myqcloud.com, cos.<region>.myqcloud.com or <bucket>.cos.<region>.myqcloud.com`,
+			404,
+		);
+	}
+
+	let operation: EmulatorOperation | undefined;
+	let routeError: unknown;
+	try {
+		operation = routeOperation(route, method, servicePath, query.some((param) => param.name === 'unbind'));
+		progress.operation = operation;
+	} catch (error) {
+		routeError = error;
+	}
+
+	const found = findAuthorization(request.headers, query);
+	progress.secretId = loggableSecretId(found.parsed?.secretId, runtime);
+	verifyRequest(
+		{
+			method,
+			pathname: decodePath(target.signPath),
+			host: target.signHost,
+			headers: request.headers,
+			query,
+			tokenFlavour: progress.flavour,
+			nowMs: runtime.nowMs(),
+			lookup: (secretId) => runtime.credentials.lookup(secretId),
+		},
+		found,
+	);
+	if (operation === undefined) {
+		throw routeError;
+	}
+
+	return {route, operation, query};
 }
 
 // Characters of an unknown key id kept in the log.
@@ -657,23 +670,28 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
 	const port = address.port;
 	const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
-	const url = `http://${hostForUrl}:${port}`;
 	let closing: Promise<void> | undefined;
+	const close = () => {
+		closing ??= new Promise<void>((resolve) => {
+			runtime.close();
+			server.close(() => resolve());
+			server.closeAllConnections();
+			for (const socket of sockets) {
+				socket.destroy();
+			}
+		});
+		return closing;
+	};
 
-	const emulator: Emulator = {
+	return emulatorApi(runtime, `http://${hostForUrl}:${port}`, port, close);
+}
+
+/** The programmatic face of a running emulator: the same state the HTTP API and the admin API see. */
+function emulatorApi(runtime: Runtime, url: string, port: number, close: () => Promise<void>): Emulator {
+	return {
 		url,
 		port,
-		close() {
-			closing ??= new Promise<void>((resolve) => {
-				runtime.close();
-				server.close(() => resolve());
-				server.closeAllConnections();
-				for (const socket of sockets) {
-					socket.destroy();
-				}
-			});
-			return closing;
-		},
+		close,
 		createBucket(bucket, region, options = {}) {
 			return runtime.createBucket(bucket, region, options, runtime.nextId());
 		},
@@ -706,5 +724,4 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 			runtime.listeners.add(listener);
 		},
 	};
-	return emulator;
 }

@@ -1,11 +1,10 @@
-import {isBinderError} from '../errors/binder-error.js';
-import {parseBucketId, validateRegion, type BucketId} from '../client/names.js';
 import {EmulatorError} from './errors.js';
 import type {CredentialRecord} from './auth.js';
+import {checkBucketId, checkRegion, type EmulatorBucketId} from './names.js';
 import type {CiStatus, EmulatorBucket, EmulatorCredential} from './types.js';
 
 type BucketRecord = {
-	id: BucketId;
+	id: EmulatorBucketId;
 	region: string;
 	createdAt: string;
 	bound: boolean;
@@ -14,24 +13,6 @@ type BucketRecord = {
 	unbindDelayMs: number;
 	bindCount: number;
 };
-
-/** Validate a bucket id the way the service does; `InvalidBucketName` names the rule broken. */
-export function checkBucketId(bucket: string, region?: string): BucketId {
-	try {
-		return parseBucketId(bucket, 'bucket', region);
-	} catch (error) {
-		throw new EmulatorError('InvalidBucketName', isBinderError(error) ? error.message : `Invalid bucket id ${JSON.stringify(bucket)}`);
-	}
-}
-
-/** Validate a region id; `InvalidRegion` names the value. */
-export function checkRegion(region: string, field = 'region'): string {
-	try {
-		return validateRegion(region, field);
-	} catch (error) {
-		throw new EmulatorError('InvalidRegion', isBinderError(error) ? error.message : `Invalid region ${JSON.stringify(region)}`);
-	}
-}
 
 /**
 The account's buckets and their CI binding. Time-driven state (`unbinding` → `off`) is computed from
@@ -73,6 +54,11 @@ export class BucketStore {
 	get(bucket: string): EmulatorBucket | undefined {
 		const record = this.#buckets.get(bucket);
 		return record === undefined ? undefined : this.#view(record);
+	}
+
+	/** The parts of a bucket's id, as checked when it was created. */
+	idOf(bucket: string): EmulatorBucketId {
+		return this.#require(bucket).id;
 	}
 
 	/** Sorted by bucket id. */

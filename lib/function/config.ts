@@ -1,10 +1,10 @@
-import {BinderError} from '../errors/binder-error.js';
+import {asValidationError, invalidInput, isValidationError} from '../core/errors.js';
 import {parseEndpoint} from '../client/endpoint.js';
-import {validateRegion} from '../client/names.js';
+import {isAppId, validateRegion} from '../core/names.js';
 import {FieldPathError, MAX_FIELD_PATHS, parseFieldPath, type FieldPath} from './events/field-paths.js';
-import {parsePatterns} from './events/sync-options.js';
-import {environmentSecrets} from './webhook/sanitize.js';
-import {parseStandardSecret} from './webhook/standard.js';
+import {DEFAULT_CONCURRENCY, MAX_CONCURRENCY, MIN_CONCURRENCY, parsePatterns, parseRegions, splitList} from '../binder/scope.js';
+import {parseIntegerInRange} from '../utils/integer.js';
+import {checkWebhookTarget} from './webhook/settings.js';
 import {WEBHOOK_FORMATS, type WebhookFormat} from './webhook/types.js';
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -93,11 +93,8 @@ const DEPLOY_ONLY = ['BINDER_ROLE', 'BINDER_SWEEP_SCHEDULE'] as const;
 
 /** The minimum length of `BINDER_HTTP_TOKEN`: shorter tokens are guessable. */
 export const MIN_HTTP_TOKEN_LENGTH = 16;
-const MAX_PATTERNS = 100;
 
-const fail = (name: string, message: string): never => {
-	throw new BinderError(`${name}: ${message}`, {code: 'InvalidConfig'});
-};
+const fail = invalidInput;
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
 	const raw = env[name]?.trim();
@@ -105,12 +102,7 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
 		return fallback;
 	}
 
-	const value = Number(raw);
-	if (!/^-?\d+$/.test(raw) || !Number.isSafeInteger(value) || value < min || value > max) {
-		fail(name, `must be an integer from ${min} to ${max}, got ${JSON.stringify(raw.slice(0, 40))}`);
-	}
-
-	return value;
+	return parseIntegerInRange(raw, min, max) ?? fail(name, `must be an integer from ${min} to ${max}, got ${JSON.stringify(raw.slice(0, 40))}`);
 }
 
 function boolean(env: Env, name: string, fallback: boolean): boolean {
@@ -130,32 +122,8 @@ function boolean(env: Env, name: string, fallback: boolean): boolean {
 	return fail(name, `must be true or false, got ${JSON.stringify(raw.slice(0, 40))}`);
 }
 
-function patterns(env: Env, name: string): string[] {
-	try {
-		return parsePatterns(list(env, name), name);
-	} catch (error) {
-		// The message already starts with the variable (and the item's index): keep it, change the code.
-		throw new BinderError((error as Error).message, {code: 'InvalidConfig'});
-	}
-}
-
-function list(env: Env, name: string): string[] {
-	const items = (env[name] ?? '')
-		.split(',')
-		.map((item) => item.trim())
-		.filter((item) => item !== '');
-	if (items.length > MAX_PATTERNS) {
-		fail(name, `at most ${MAX_PATTERNS} entries`);
-	}
-
-	return items;
-}
-
 function fieldPaths(env: Env, name: string): FieldPath[] {
-	const items = (env[name] ?? '')
-		.split(',')
-		.map((item) => item.trim())
-		.filter((item) => item !== '');
+	const items = splitList(env[name] ?? '');
 	if (items.length > MAX_FIELD_PATHS) {
 		fail(name, `at most ${MAX_FIELD_PATHS} paths, got ${items.length}`);
 	}
@@ -187,9 +155,18 @@ function closestKnown(name: string): string | undefined {
 
 /**
 Read and validate the function's settings. Throws a `BinderError` (`InvalidConfig`) whose message
-starts with the offending variable's name. Secrets are never echoed back.
+starts with the offending variable's name (also in `field`). Secrets are never echoed back.
 */
 export function loadConfig(env: Env = process.env): BinderConfig {
+	try {
+		return readConfig(env);
+	} catch (error) {
+		// The boundary of the settings: whatever rule a value broke, to the caller it is a bad setting.
+		throw isValidationError(error) ? asValidationError(error, 'InvalidConfig') : error;
+	}
+}
+
+function readConfig(env: Env): BinderConfig {
 	for (const name of Object.keys(env)) {
 		if (name.startsWith('BINDER_') && !(KNOWN as readonly string[]).includes(name) && !(DEPLOY_ONLY as readonly string[]).includes(name)) {
 			const suggestion = closestKnown(name);
@@ -197,13 +174,8 @@ export function loadConfig(env: Env = process.env): BinderConfig {
 		}
 	}
 
-	const regions = list(env, 'BINDER_REGIONS').map((region) => {
-		try {
-			return validateRegion(region, 'BINDER_REGIONS');
-		} catch (error) {
-			return fail('BINDER_REGIONS', (error as Error).message.replace(/^BINDER_REGIONS: /, ''));
-		}
-	});
+	// Unset or empty: every region (parseRegions refuses an empty list, which elsewhere is a mistake).
+	const regions = splitList(env.BINDER_REGIONS ?? '').length === 0 ? [] : parseRegions(env.BINDER_REGIONS, 'BINDER_REGIONS');
 	const httpToken = env.BINDER_HTTP_TOKEN === undefined || env.BINDER_HTTP_TOKEN === '' ? undefined : env.BINDER_HTTP_TOKEN;
 	if (httpToken !== undefined && (httpToken.length < MIN_HTTP_TOKEN_LENGTH || /\s/.test(httpToken))) {
 		fail('BINDER_HTTP_TOKEN', `must be at least ${MIN_HTTP_TOKEN_LENGTH} characters without white space (value not shown)`);
@@ -213,22 +185,7 @@ export function loadConfig(env: Env = process.env): BinderConfig {
 	const webhookSecret = env.BINDER_WEBHOOK_SECRET || undefined;
 	const format = oneOf(env, 'BINDER_WEBHOOK_FORMAT', WEBHOOK_FORMATS, 'standard');
 	if (webhookUrl !== undefined) {
-		let url: URL | undefined;
-		try {
-			url = new URL(webhookUrl);
-		} catch {}
-
-		if (url === undefined || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-			fail('BINDER_WEBHOOK_URL', 'must be an http(s) URL (value not shown: it may carry a key)');
-		}
-
-		if (format === 'standard' && webhookSecret !== undefined) {
-			try {
-				parseStandardSecret(webhookSecret);
-			} catch {
-				fail('BINDER_WEBHOOK_SECRET', 'a standard webhook secret is whsec_<padded base64> (value not shown)');
-			}
-		}
+		checkWebhookTarget({url: webhookUrl, secret: webhookSecret, format}, {url: 'BINDER_WEBHOOK_URL', secret: 'BINDER_WEBHOOK_SECRET'});
 	} else if (webhookSecret !== undefined) {
 		fail('BINDER_WEBHOOK_SECRET', 'is set but BINDER_WEBHOOK_URL is not');
 	}
@@ -240,23 +197,19 @@ export function loadConfig(env: Env = process.env): BinderConfig {
 
 	const functionRegion = env.TENCENTCLOUD_REGION?.trim() || undefined;
 	if (functionRegion !== undefined) {
-		try {
-			validateRegion(functionRegion, 'TENCENTCLOUD_REGION');
-		} catch (error) {
-			fail('TENCENTCLOUD_REGION', (error as Error).message.replace(/^TENCENTCLOUD_REGION: /, ''));
-		}
+		validateRegion(functionRegion, 'TENCENTCLOUD_REGION');
 	}
 
 	const appId = env.TENCENTCLOUD_APPID?.trim() || undefined;
-	if (appId !== undefined && !/^\d{5,12}$/.test(appId)) {
+	if (appId !== undefined && !isAppId(appId)) {
 		fail('TENCENTCLOUD_APPID', 'must be digits');
 	}
 
 	return {
 		regions,
-		include: patterns(env, 'BINDER_INCLUDE'),
-		exclude: patterns(env, 'BINDER_EXCLUDE'),
-		concurrency: integer(env, 'BINDER_CONCURRENCY', 8, 1, 64),
+		include: parsePatterns(env.BINDER_INCLUDE ?? '', 'BINDER_INCLUDE'),
+		exclude: parsePatterns(env.BINDER_EXCLUDE ?? '', 'BINDER_EXCLUDE'),
+		concurrency: integer(env, 'BINDER_CONCURRENCY', DEFAULT_CONCURRENCY, MIN_CONCURRENCY, MAX_CONCURRENCY),
 		dryRun: boolean(env, 'BINDER_DRY_RUN', false),
 		httpToken,
 		httpMaxBodyBytes: integer(env, 'BINDER_HTTP_MAX_BODY_BYTES', 64 * 1024, 1024, 6 * 1024 * 1024),
@@ -273,6 +226,3 @@ export function loadConfig(env: Env = process.env): BinderConfig {
 		eventRegionPaths: fieldPaths(env, 'BINDER_EVENT_REGION_PATH'),
 	};
 }
-
-/** Every secret the environment holds, for redaction of anything leaving the process (one list for logs, replies and webhooks). */
-export const secretsOf = (env: Env = process.env): string[] => environmentSecrets(env);

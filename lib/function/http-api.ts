@@ -1,14 +1,13 @@
 import {timingSafeEqual, createHash} from 'node:crypto';
-import {BinderError, isBinderError} from '../errors/binder-error.js';
-import {parseBucketId, validateRegion} from '../client/names.js';
-import type {BucketResult} from '../results.js';
+import {type BinderCode, invalidInput, isValidationError} from '../core/errors.js';
+import {hasAppIdSuffix, isBucketName, parseBucketId, validateRegion} from '../core/names.js';
 import type {HttpRequest, SyncRequestOptions} from './events/index.js';
 import {parseSyncOptions} from './events/index.js';
 
 /** What the HTTP API asks the rest of the function to do; the handler carries it out. */
 export type HttpAction =
 	| {kind: 'reply'; status: number; body: unknown; headers?: Record<string, string>}
-	| {kind: 'bind'; targets: Array<{bucket: string; region: string}>; decided: BucketResult[]; dryRun?: boolean; force?: boolean}
+	| {kind: 'bind'; targets: Array<{bucket: string; region: string}>; dryRun?: boolean; force?: boolean}
 	| {kind: 'sync'; options: SyncRequestOptions}
 	| {kind: 'status'; bucket: string; region: string};
 
@@ -24,7 +23,10 @@ const ROUTES: Record<string, string[]> = {
 
 const BIND_KEYS = new Set(['buckets', 'region', 'dryRun', 'force']);
 
-const error = (status: number, code: string, message: string, headers?: Record<string, string>): HttpAction => ({
+/** Codes only the HTTP API answers with. */
+type HttpCode = 'NotFound' | 'MethodNotAllowed' | 'Unauthorized' | 'PayloadTooLarge' | 'UnsupportedMediaType' | 'InvalidJson';
+
+const error = (status: number, code: BinderCode | HttpCode, message: string, headers?: Record<string, string>): HttpAction => ({
 	kind: 'reply',
 	status,
 	body: {error: {code, message}},
@@ -87,8 +89,8 @@ export function routeHttp(
 	try {
 		return path === '/bind' ? bindAction(body.value, settings.maxBuckets, settings.defaultRegion, settings.appId) : {kind: 'sync', options: parseSyncOptions(body.value ?? {}, 'body')};
 	} catch (caught) {
-		if (isBinderError(caught)) {
-			return error(400, caught.code === 'InvalidConfig' ? 'InvalidInput' : caught.code, caught.message);
+		if (isValidationError(caught)) {
+			return error(400, caught.code, caught.message);
 		}
 
 		throw caught;
@@ -118,40 +120,36 @@ function readJsonBody(request: HttpRequest, maxBytes: number): {value: unknown} 
 	}
 }
 
-const invalid = (message: string): never => {
-	throw new BinderError(message, {code: 'InvalidInput'});
-};
-
 /** A bare bucket name (no `-<appid>`) completed with the function's APPID, when it is known. */
 function withAppId(value: unknown, appId: string | undefined): unknown {
-	return typeof value === 'string' && appId !== undefined && /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/.test(value) && !/-\d{5,12}$/.test(value) ? `${value}-${appId}` : value;
+	return typeof value === 'string' && appId !== undefined && isBucketName(value) && !hasAppIdSuffix(value) ? `${value}-${appId}` : value;
 }
 
 function bindAction(value: unknown, maxBuckets: number, defaultRegion: string | undefined, appId: string | undefined): HttpAction {
 	if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-		return invalid('body: must be a JSON object like {"buckets":["name-appid"],"region":"ap-guangzhou"}');
+		return invalidInput('body', 'must be a JSON object like {"buckets":["name-appid"],"region":"ap-guangzhou"}');
 	}
 
 	const body = value as Record<string, unknown>;
 	for (const key of Object.keys(body)) {
 		if (!BIND_KEYS.has(key)) {
-			invalid(`body.${key.slice(0, 40)}: unknown field (allowed: ${[...BIND_KEYS].join(', ')})`);
+			invalidInput(`body.${key.slice(0, 40)}`, `unknown field (allowed: ${[...BIND_KEYS].join(', ')})`);
 		}
 	}
 
 	const region = body.region === undefined ? defaultRegion : validateRegion(body.region, 'body.region');
 	for (const flag of ['dryRun', 'force'] as const) {
 		if (body[flag] !== undefined && typeof body[flag] !== 'boolean') {
-			invalid(`body.${flag}: must be true or false`);
+			invalidInput(`body.${flag}`, 'must be true or false');
 		}
 	}
 
 	if (!Array.isArray(body.buckets) || body.buckets.length === 0) {
-		return invalid('body.buckets: must be a non-empty array of "name-appid" strings or {"bucket","region"} objects');
+		return invalidInput('body.buckets', 'must be a non-empty array of "name-appid" strings or {"bucket","region"} objects');
 	}
 
 	if (body.buckets.length > maxBuckets) {
-		return invalid(`body.buckets: at most ${maxBuckets} buckets per request (got ${body.buckets.length}); use POST /sync for the whole account`);
+		return invalidInput('body.buckets', `at most ${maxBuckets} buckets per request (got ${body.buckets.length}); use POST /sync for the whole account`);
 	}
 
 	const targets: Array<{bucket: string; region: string}> = [];
@@ -164,7 +162,7 @@ function bindAction(value: unknown, maxBuckets: number, defaultRegion: string | 
 			const entry = item as Record<string, unknown>;
 			for (const key of Object.keys(entry)) {
 				if (key !== 'bucket' && key !== 'region') {
-					invalid(`${field}.${key.slice(0, 40)}: unknown field (allowed: bucket, region)`);
+					invalidInput(`${field}.${key.slice(0, 40)}`, 'unknown field (allowed: bucket, region)');
 				}
 			}
 
@@ -173,7 +171,7 @@ function bindAction(value: unknown, maxBuckets: number, defaultRegion: string | 
 		}
 
 		if (itemRegion === undefined) {
-			invalid(`${field}: no region (give body.region or ${field}.region, or set TENCENTCLOUD_REGION)`);
+			invalidInput(field, `no region (give body.region or ${field}.region, or set TENCENTCLOUD_REGION)`);
 		}
 
 		const checkedRegion = validateRegion(itemRegion, typeof item === 'object' ? `${field}.region` : 'body.region');
@@ -184,27 +182,27 @@ function bindAction(value: unknown, maxBuckets: number, defaultRegion: string | 
 			targets.push({bucket: id, region: checkedRegion});
 		}
 	});
-	return {kind: 'bind', targets, decided: [], dryRun: body.dryRun as boolean | undefined, force: body.force as boolean | undefined};
+	return {kind: 'bind', targets, dryRun: body.dryRun as boolean | undefined, force: body.force as boolean | undefined};
 }
 
 function statusAction(query: Record<string, string>, defaultRegion: string | undefined, appId: string | undefined): HttpAction {
 	try {
 		for (const key of Object.keys(query)) {
 			if (key !== 'bucket' && key !== 'region') {
-				invalid(`query.${key.slice(0, 40)}: unknown parameter (allowed: bucket, region)`);
+				invalidInput(`query.${key.slice(0, 40)}`, 'unknown parameter (allowed: bucket, region)');
 			}
 		}
 
 		const regionValue = query.region ?? defaultRegion;
 		if (regionValue === undefined) {
-			invalid('query.region: missing: pass ?region=, or set TENCENTCLOUD_REGION');
+			invalidInput('query.region', 'missing: pass ?region=, or set TENCENTCLOUD_REGION');
 		}
 
 		const region = validateRegion(regionValue, 'query.region');
 		const {id} = parseBucketId(withAppId(query.bucket, appId), 'query.bucket', region);
 		return {kind: 'status', bucket: id, region};
 	} catch (caught) {
-		if (isBinderError(caught)) {
+		if (isValidationError(caught)) {
 			return error(400, caught.code, caught.message);
 		}
 

@@ -1,4 +1,5 @@
 import {redact} from '../utils/redact.js';
+import {scrubList} from './secrets.js';
 import type {LogLevel} from './config.js';
 
 const LEVEL_ORDER: Record<LogLevel, number> = {debug: 10, info: 20, warn: 30, error: 40};
@@ -30,7 +31,7 @@ export type LoggerOptions = {
 
 export function createLogger(options: LoggerOptions, extra: LogFields = {}): Logger {
 	// Lines are redacted after JSON serialisation, where a secret with quotes or backslashes appears escaped.
-	const secrets = [...options.secrets, ...options.secrets.map((secret) => JSON.stringify(secret).slice(1, -1))];
+	const secrets = scrubList(options.secrets);
 	const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
 	const threshold = LEVEL_ORDER[options.level];
 	const emit = (level: LogLevel, message: string, fields: LogFields = {}) => {

@@ -5,9 +5,8 @@ import {tencentUrlEncode} from '../utils/url-encode.js';
 export type SignableValue = string | number | boolean | undefined | null;
 
 /**
-Options of {@link getAuthorization}. Both the camelCase names and the official SDK's PascalCase names
-(`SecretId`, `Method`, `Pathname`, `Query`, `Headers`, `KeyTime`, …) are accepted, so code written for
-`COS.getAuthorization` moves over unchanged.
+Options of {@link getAuthorization}. Code written for the official SDK's `COS.getAuthorization`
+(PascalCase: `SecretId`, `Pathname`, `KeyTime`, …) passes its options through `fromCosSdkOptions`.
 */
 export type AuthorizationOptions = {
 	/** The API key id (`AKID…`). */
@@ -33,16 +32,6 @@ export type AuthorizationOptions = {
 	expires?: number;
 	/** Milliseconds to add to the local clock (server time - local time), from a skew correction. @default 0 */
 	clockOffsetMs?: number;
-
-	SecretId?: string;
-	SecretKey?: string;
-	Method?: string;
-	Pathname?: string;
-	Query?: Record<string, SignableValue>;
-	Headers?: Record<string, SignableValue>;
-	KeyTime?: string;
-	StartTime?: number;
-	Expires?: number;
 };
 
 /** Every intermediate value of one signature, for tests and for the emulator's verifier. */
@@ -137,8 +126,7 @@ getAuthorization({
 ```
 */
 export function getAuthorization(options: AuthorizationOptions): string {
-	const secretId = options.secretId ?? options.SecretId;
-	const secretKey = options.secretKey ?? options.SecretKey;
+	const {secretId, secretKey} = options;
 	if (typeof secretId !== 'string' || secretId === '') {
 		throw new TypeError('getAuthorization: `secretId` is required');
 	}
@@ -147,19 +135,14 @@ export function getAuthorization(options: AuthorizationOptions): string {
 		throw new TypeError('getAuthorization: `secretKey` is required');
 	}
 
-	const keyTime = resolveKeyTime({
-		keyTime: options.keyTime ?? options.KeyTime,
-		startTime: options.startTime ?? options.StartTime,
-		expires: options.expires ?? options.Expires,
-		clockOffsetMs: options.clockOffsetMs,
-	});
+	const keyTime = resolveKeyTime(options);
 	const parts = computeSignatureParts({
 		secretKey,
 		keyTime,
-		method: options.method ?? options.Method ?? 'get',
-		pathname: options.pathname ?? options.Pathname ?? '/',
-		query: options.query ?? options.Query,
-		headers: options.headers ?? options.Headers,
+		method: options.method ?? 'get',
+		pathname: options.pathname ?? '/',
+		query: options.query,
+		headers: options.headers,
 	});
 	return [
 		'q-sign-algorithm=sha1',

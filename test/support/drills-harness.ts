@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import {startEmulator, type Emulator, type EmulatorBucket, type EmulatorOptions} from '../../lib/emulator/index.js';
 import {createRng} from '../../lib/emulator/rng.js';
 import {handle, type InvocationResult} from '../../lib/function/main-handler.js';
-import {OUTCOMES, summarize, type BucketResult, type ResultSummary} from '../../lib/results.js';
+import {OUTCOMES, summarize, type BucketResult, type ResultSummary} from '../../lib/core/results.js';
 import {APP, TOKEN, context, events, functionEnv} from './function.js';
 
 export {APP, TOKEN, context, events};

@@ -1,4 +1,5 @@
 // Finding a bucket in the strings events carry: bare ids, COS hosts and URLs, CAM (`qcs::`) resource names.
+import {hasAppIdSuffix, isAppId, isBucketName} from '../../core/names.js';
 
 /** A bucket as some string named it, before it is completed and validated. */
 export type BucketRef = {
@@ -18,8 +19,6 @@ export type BucketRef = {
 
 // Anything longer is no bucket reference; refusing early keeps every regex below on short input.
 const MAX_REFERENCE_LENGTH = 1024;
-const APP_ID = /^\d{5,12}$/;
-const APP_ID_SUFFIX = /-\d{5,12}$/;
 // `<bucket>.cos.<region>.myqcloud.com` and its siblings (website, internal, CI, the newer tencentcos.cn
 // domain); `accelerate` stands where the region would for global acceleration.
 const COS_HOST = /^([a-z0-9-]+)\.(?:cos|cos-website|cos-internal|pic|ci)\.([a-z0-9-]+)\.(?:myqcloud\.com|tencentcos\.cn)$/;
@@ -74,7 +73,7 @@ export function parseQcsResource(value: string): BucketRef | undefined {
 	let resourceAppId: string | undefined;
 	if (resource.startsWith('prefix//')) {
 		const [prefixAppId = '', name = ''] = resource.slice('prefix//'.length).split('/');
-		resourceAppId = APP_ID.test(prefixAppId) ? prefixAppId : undefined;
+		resourceAppId = isAppId(prefixAppId) ? prefixAppId : undefined;
 		resource = name;
 	}
 
@@ -84,7 +83,7 @@ export function parseQcsResource(value: string): BucketRef | undefined {
 	}
 
 	const ref: BucketRef = {bucket};
-	const owner = appId !== undefined && APP_ID.test(appId) ? appId : resourceAppId;
+	const owner = appId !== undefined && isAppId(appId) ? appId : resourceAppId;
 	if (owner !== undefined) {
 		ref.appId = owner;
 	}
@@ -111,8 +110,6 @@ export type ReferenceForm = 'qualified' | 'name' | 'resource';
 /** What one string says: a bucket reference, a reason it is none, or nothing to report (empty, `*`, unrelated text). */
 export type ReferenceResult = {ref: BucketRef} | {rejected: string} | undefined;
 
-// What a bare name may hold before it is completed and validated (COS naming rules, lower case).
-const BARE_NAME = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 const QCS_SERVICE = /^qcs:[^:]*:([^:]*):/i;
 
 /**
@@ -123,7 +120,7 @@ assembled from text that is not a name.
 */
 export function readBucketReference(value: string, form: ReferenceForm): ReferenceResult {
 	const result = readReference(value, form);
-	if (result !== undefined && 'ref' in result && !BARE_NAME.test(result.ref.bucket)) {
+	if (result !== undefined && 'ref' in result && !isBucketName(result.ref.bucket)) {
 		return {rejected: 'not a bucket name: only a-z, 0-9 and "-", not starting or ending with "-"'};
 	}
 
@@ -165,7 +162,7 @@ function readReference(value: string, form: ReferenceForm): ReferenceResult {
 		return undefined;
 	}
 
-	if (tail.length > 0 && (form === 'name' || !APP_ID_SUFFIX.test(head))) {
+	if (tail.length > 0 && (form === 'name' || !hasAppIdSuffix(head))) {
 		return {rejected: form === 'name' ? 'holds "/": not a bucket name' : 'a product-relative resource, not a bucket id ("<name>-<appid>/…")'};
 	}
 
@@ -191,7 +188,7 @@ export function completeBucketId(ref: BucketRef, contextAppId: string | undefine
 		return `${ref.bucket}-${ref.appId}`;
 	}
 
-	if (APP_ID_SUFFIX.test(ref.bucket)) {
+	if (hasAppIdSuffix(ref.bucket)) {
 		return ref.bucket;
 	}
 
@@ -199,14 +196,14 @@ export function completeBucketId(ref: BucketRef, contextAppId: string | undefine
 	return appId === undefined ? undefined : `${ref.bucket}-${appId}`;
 }
 
-const QCS_APP_ID = /^qcs::cos:[^:]*:uid\/?(\d{5,12}):/;
+const QCS_APP_ID = /^qcs::cos:[^:]*:uid\/?(\d+):/;
 
 /** The APPID of the first `qcs::cos:…:uid/<appid>:…` string among `values`. */
 export function qcsAppId(values: readonly unknown[]): string | undefined {
 	for (const value of values) {
 		if (typeof value === 'string' && value.length <= MAX_REFERENCE_LENGTH) {
 			const match = QCS_APP_ID.exec(value.trim());
-			if (match) {
+			if (match && isAppId(match[1]!)) {
 				return match[1];
 			}
 		}

@@ -10,11 +10,11 @@ failing quietly. The published shapes (tccli `tccli/examples/cloudaudit/v2019031
 `LookUpEvents.md`; CloudAudit's field table "查看操作记录") put JSON text in `resources`,
 `requestParameters` and `userIdentity.sessionContext`, and product-relative names in `resourceName`.
 */
-import {parseBucketId} from '../../client/names.js';
+import {isAppId, parseBucketId} from '../../core/names.js';
 import {type BucketRef, completeBucketId, qcsAppId, readBucketReference, type ReferenceForm, regionOfCosEndpoint} from './bucket-ref.js';
 import {digestRecord} from './digest.js';
 import {readFieldPaths} from './field-paths.js';
-import {decodeJsonText, describe, type Fields, isFields, joinPath, own, plain, quote, text} from './fields.js';
+import {decodeJsonText, describeValue, type Fields, isFields, joinPath, own, plain, quote, text} from '../../utils/fields.js';
 import {bindEvent, clip, type BindPlan, createBindPlan} from './plan.js';
 import {mapShortRegion} from './regions.js';
 import type {CloudAuditData, CloudAuditIdentity, CloudAuditRequestParameters, CloudAuditResource, CloudAuditSession, TencentCloudEvent, TencentEventList} from './shapes.js';
@@ -32,7 +32,6 @@ const COS_EVENT_SOURCE = /^cos[.:]/i;
 const MAX_RESOURCES_SCANNED = 100;
 // Rejected candidates named in a message; the digest in the log has the rest.
 const MAX_REJECTIONS_SHOWN = 4;
-const APP_ID = /^\d{5,12}$/;
 
 /** Whether the envelope is a Tencent EventBridge CloudEvent (of any product). */
 export function isTencentCloudEvent(event: Fields): boolean {
@@ -259,7 +258,7 @@ function sessionAppId(record: Fields): string | undefined {
 	const session = isFields(identity) ? decodeJsonText(own<CloudAuditIdentity>(identity, 'sessionContext')) : undefined;
 	const appId = isFields(session) ? own<CloudAuditSession>(session, 'appId') : undefined;
 	const value = typeof appId === 'number' || typeof appId === 'string' ? String(appId).trim() : '';
-	return APP_ID.test(value) ? value : undefined;
+	return isAppId(value) ? value : undefined;
 }
 
 type Resolution =
@@ -360,7 +359,7 @@ function upstreamFailure(data: Fields): string | undefined {
 			continue;
 		}
 
-		return typeof value === 'number' ? `${key} ${value}` : `${key} ${describe(value)}`;
+		return typeof value === 'number' ? `${key} ${value}` : `${key} ${describeValue(value)}`;
 	}
 
 	return undefined;
@@ -369,7 +368,7 @@ function upstreamFailure(data: Fields): string | undefined {
 /** Plan one CloudAudit record (`entry` at `path`: '' for a lone event, `EventList[3]` in a batch). */
 function addRecord(plan: BindPlan, entry: unknown, path: string, context: EventContext): void {
 	if (!isFields(entry)) {
-		plan.fail(undefined, undefined, `${path}: expected an event object, got ${describe(entry)}`);
+		plan.fail(undefined, undefined, `${path}: expected an event object, got ${describeValue(entry)}`);
 		return;
 	}
 
@@ -379,7 +378,7 @@ function addRecord(plan: BindPlan, entry: unknown, path: string, context: EventC
 		// `data` is the record; one documentation version types it as a string, so JSON text is accepted.
 		const data = decodeJsonText(own<TencentCloudEvent>(entry, 'data'));
 		if (!isFields(data)) {
-			plan.fail(undefined, mapShortRegion(text(own<TencentCloudEvent>(entry, 'region')) ?? ''), `${dataPath}: expected the CloudAudit record object, got ${describe(data)}`);
+			plan.fail(undefined, mapShortRegion(text(own<TencentCloudEvent>(entry, 'region')) ?? ''), `${dataPath}: expected the CloudAudit record object, got ${describeValue(data)}`);
 			return;
 		}
 
@@ -397,7 +396,7 @@ function addRecord(plan: BindPlan, entry: unknown, path: string, context: EventC
 	const {bucket, region} = resolution;
 	const eventName = own<CloudAuditData>(at.record, 'eventName');
 	if (typeof eventName !== 'string' || eventName.trim() === '') {
-		plan.fail(bucket, region, `${joinPath(at.recordPath, 'eventName')}: expected an operation name such as "PutBucket", got ${describe(eventName)}`);
+		plan.fail(bucket, region, `${joinPath(at.recordPath, 'eventName')}: expected an operation name such as "PutBucket", got ${describeValue(eventName)}`);
 		return;
 	}
 
@@ -432,11 +431,11 @@ export function parseCloudAudit(event: Fields, context: EventContext): ParsedEve
 	return bindEvent(plan, 'cloudaudit');
 }
 
-/** Plan a batch `{"EventList": [...]}`: every entry yields a target or a decided record. */
+/** Plan a batch `{"EventList": [...]}`: every entry yields a target or a result known up front. */
 export function parseEventList(event: Fields, context: EventContext): ParsedEvent {
 	const list = own<TencentEventList>(event, 'EventList');
 	if (!Array.isArray(list)) {
-		return {kind: 'invalid', trigger: 'cloudaudit', message: `EventList: expected an array of events, got ${describe(list)}`};
+		return {kind: 'invalid', trigger: 'cloudaudit', message: `EventList: expected an array of events, got ${describeValue(list)}`};
 	}
 
 	const plan = createBindPlan();

@@ -1,5 +1,6 @@
 import type {EventBridgeEvent} from 'aws-lambda';
-import {describe, type Fields, isFields, own, plain, quote, text} from './fields.js';
+import {hasAppIdSuffix} from '../../core/names.js';
+import {describeValue, type Fields, isFields, own, plain, quote, text} from '../../utils/fields.js';
 import {createBindPlan} from './plan.js';
 import type {ParsedEvent} from './types.js';
 
@@ -30,10 +31,10 @@ export function isS3CloudTrailEvent(event: Fields): boolean {
 /** Plan an S3 CloudTrail event: `CreateBucket` binds `requestParameters.bucketName` in `awsRegion`. */
 export function parseCloudTrail(event: Fields): ParsedEvent {
 	const plan = createBindPlan();
-	const result = (): ParsedEvent => ({kind: 'bind', trigger: 'cloudtrail', targets: plan.targets, decided: plan.decided});
+	const result = (): ParsedEvent => ({kind: 'bind', trigger: 'cloudtrail', targets: plan.targets, knownResults: plan.knownResults});
 	const detail = own<CloudTrailEvent>(event, 'detail');
 	if (!isFields(detail)) {
-		plan.fail(undefined, undefined, `detail: expected the CloudTrail record object, got ${describe(detail)}`);
+		plan.fail(undefined, undefined, `detail: expected the CloudTrail record object, got ${describeValue(detail)}`);
 		return result();
 	}
 
@@ -44,7 +45,7 @@ export function parseCloudTrail(event: Fields): ParsedEvent {
 	const regionText = region === undefined ? undefined : plain(region, 40);
 	const eventName = own<CloudTrailDetail>(detail, 'eventName');
 	if (typeof eventName !== 'string' || eventName.trim() === '') {
-		plan.fail(bucketText, regionText, `detail.eventName: expected an operation name such as "CreateBucket", got ${describe(eventName)}`);
+		plan.fail(bucketText, regionText, `detail.eventName: expected an operation name such as "CreateBucket", got ${describeValue(eventName)}`);
 		return result();
 	}
 
@@ -60,7 +61,7 @@ export function parseCloudTrail(event: Fields): ParsedEvent {
 	}
 
 	if (bucketText === undefined || !S3_BUCKET.test(bucketText)) {
-		const got = typeof bucket === 'string' ? `invalid bucket name ${quote(bucket)}` : `expected the bucket name, got ${describe(bucket)}`;
+		const got = typeof bucket === 'string' ? `invalid bucket name ${quote(bucket)}` : `expected the bucket name, got ${describeValue(bucket)}`;
 		plan.fail(bucketText, regionText, `detail.requestParameters.bucketName: ${got}`);
 		return result();
 	}
@@ -74,7 +75,7 @@ export function parseCloudTrail(event: Fields): ParsedEvent {
 	// CloudTrail reports S3 buckets. Only a name shaped like a COS id (`<name>-<appid>`, e.g. from a
 	// COS-compatible setup that forwards these events) is something we can bind; an S3 bucket is
 	// nothing to do, which is a skip with its reason, not a failure that would page someone.
-	if (!/-\d{5,12}$/.test(bucketText)) {
+	if (!hasAppIdSuffix(bucketText)) {
 		plan.skip(bucketText, regionText, 'an S3 bucket (no "-<appid>" suffix): not a COS bucket, nothing to bind');
 		return result();
 	}

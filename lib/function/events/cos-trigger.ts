@@ -1,6 +1,6 @@
-import {parseBucketId} from '../../client/names.js';
+import {isAppId, parseBucketId} from '../../core/names.js';
 import {completeBucketId, parseCosUrl} from './bucket-ref.js';
-import {describe, type Fields, isFields, joinPath, own, quote, text} from './fields.js';
+import {describeValue, type Fields, isFields, joinPath, own, quote, text} from '../../utils/fields.js';
 import {clip, type BindPlan, createBindPlan} from './plan.js';
 import {mapShortRegion} from './regions.js';
 import type {CosTriggerEvent, CosTriggerRecord} from './shapes.js';
@@ -9,8 +9,6 @@ import type {EventContext, ParsedEvent} from './types.js';
 type CosPart = CosTriggerRecord['cos'];
 type CosBucket = CosPart['cosBucket'];
 type CosObject = NonNullable<CosPart['cosObject']>;
-
-const APP_ID = /^\d{5,12}$/;
 
 /** Whether `Records` holds COS trigger records (judged by the first: other services use `Records` too). */
 export function isCosTrigger(event: Fields): boolean {
@@ -32,7 +30,7 @@ function resolveRegion(cos: Fields, bucket: Fields, path: string, context: Event
 		return {region};
 	}
 
-	const seen = written === undefined ? `missing (got ${describe(own<CosBucket>(bucket, 'region'))})` : `unknown region code ${quote(written)}`;
+	const seen = written === undefined ? `missing (got ${describeValue(own<CosBucket>(bucket, 'region'))})` : `unknown region code ${quote(written)}`;
 	return {error: `${regionPath}: ${seen}, and the function's own region is not known (TENCENTCLOUD_REGION)`};
 }
 
@@ -48,21 +46,21 @@ function regionFromUrl(cosObject: unknown): string | undefined {
 
 function addRecord(plan: BindPlan, record: unknown, path: string, context: EventContext): void {
 	if (!isFields(record)) {
-		plan.fail(undefined, undefined, `${path}: expected a COS trigger record, got ${describe(record)}`);
+		plan.fail(undefined, undefined, `${path}: expected a COS trigger record, got ${describeValue(record)}`);
 		return;
 	}
 
 	const cosPath = joinPath(path, 'cos');
 	const cos = own<CosTriggerRecord>(record, 'cos');
 	if (!isFields(cos)) {
-		plan.fail(undefined, undefined, `${cosPath}: expected an object, got ${describe(cos)}`);
+		plan.fail(undefined, undefined, `${cosPath}: expected an object, got ${describeValue(cos)}`);
 		return;
 	}
 
 	const bucketPath = joinPath(cosPath, 'cosBucket');
 	const bucket = own<CosPart>(cos, 'cosBucket');
 	if (!isFields(bucket)) {
-		plan.fail(undefined, undefined, `${bucketPath}: expected an object, got ${describe(bucket)}`);
+		plan.fail(undefined, undefined, `${bucketPath}: expected an object, got ${describeValue(bucket)}`);
 		return;
 	}
 
@@ -71,7 +69,7 @@ function addRecord(plan: BindPlan, record: unknown, path: string, context: Event
 	const namePath = joinPath(bucketPath, 'name');
 	const name = own<CosBucket>(bucket, 'name');
 	if (typeof name !== 'string' || name.trim() === '') {
-		plan.fail(undefined, region, `${namePath}: expected the bucket name, got ${describe(name)}`);
+		plan.fail(undefined, region, `${namePath}: expected the bucket name, got ${describeValue(name)}`);
 		return;
 	}
 
@@ -79,12 +77,12 @@ function addRecord(plan: BindPlan, record: unknown, path: string, context: Event
 	let appId: string | undefined;
 	if (typeof appIdValue === 'string' || typeof appIdValue === 'number') {
 		appId = String(appIdValue).trim();
-		if (!APP_ID.test(appId)) {
+		if (!isAppId(appId)) {
 			plan.fail(clip(name), region, `${joinPath(bucketPath, 'appid')}: invalid APPID ${quote(appId)} (expected 5 to 12 digits)`);
 			return;
 		}
 	} else if (appIdValue !== undefined && appIdValue !== null) {
-		plan.fail(clip(name), region, `${joinPath(bucketPath, 'appid')}: expected the APPID, got ${describe(appIdValue)}`);
+		plan.fail(clip(name), region, `${joinPath(bucketPath, 'appid')}: expected the APPID, got ${describeValue(appIdValue)}`);
 		return;
 	}
 
@@ -121,5 +119,5 @@ export function parseCosTrigger(event: Fields, context: EventContext): ParsedEve
 		addRecord(plan, list[index], joinPath('Records', index), context);
 	}
 
-	return {kind: 'bind', trigger: 'cos', targets: plan.targets, decided: plan.decided};
+	return {kind: 'bind', trigger: 'cos', targets: plan.targets, knownResults: plan.knownResults};
 }

@@ -1,6 +1,6 @@
 // A scrubbed outline of an event record, for the error log of a record we could not read: enough to
 // write BINDER_EVENT_BUCKET_PATH / BINDER_EVENT_REGION_PATH from, nothing worth stealing.
-import {decodeJsonText, isFields, joinPath, quote} from './fields.js';
+import {decodeJsonText, isFields, joinPath, quote} from '../../utils/fields.js';
 
 /** Lines in one digest; a record with more fields is cut, with a note saying how many were left out. */
 export const MAX_DIGEST_LINES = 60;

@@ -3,7 +3,7 @@
 // nobody foresaw. Modelled on Cloud Custodian's `ids` for CloudTrail modes (a JMESPath into the event,
 // cloud-custodian/cloud-custodian `c7n/cwe.py` `CloudWatchEvents.get_ids`), reduced to plain paths, and
 // with JSON text decoded at every step because CloudAudit nests JSON text in JSON.
-import {decodeJsonText, type Fields, isFields, joinPath, own} from './fields.js';
+import {decodeJsonText, type Fields, isFields, joinPath, own} from '../../utils/fields.js';
 
 /** One step of a path: an object key, an array index, or `*` (every item or value). */
 export type PathSegment = {key: string} | {index: number} | {any: true};

@@ -1,6 +1,6 @@
 import {Buffer} from 'node:buffer';
 import type {APIGatewayProxyEvent, APIGatewayProxyEventV2} from 'aws-lambda';
-import {describe, type Fields, has, isFields, joinPath, own, text} from './fields.js';
+import {describeValue, type Fields, has, isFields, joinPath, own, text} from '../../utils/fields.js';
 import type {ScfApiGatewayEvent, ScfFunctionUrlEvent} from './shapes.js';
 import type {HttpFlavor, HttpRequest, ParsedEvent} from './types.js';
 
@@ -70,28 +70,29 @@ function primitive(value: unknown): string | undefined {
 	return typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' ? String(value) : undefined;
 }
 
+/** The entries of a map of `names` to values (headers, query parameters); none when the field is absent. */
+function mapEntries(value: unknown, path: string, names: string): Array<[string, unknown]> {
+	if (value === undefined || value === null) {
+		return [];
+	}
+
+	return isFields(value) ? Object.entries(value) : invalid(`${path}: expected an object of ${names} to values, got ${describeValue(value)}`);
+}
+
 /** Headers from one object: names lowercased, repeats (`Host` and `host`, arrays) joined with `, `. */
 function readHeaders(value: unknown, path: string): Map<string, string> {
 	const headers = new Map<string, string>();
-	if (value === undefined || value === null) {
-		return headers;
-	}
-
-	if (!isFields(value)) {
-		return invalid(`${path}: expected an object of header names to values, got ${describe(value)}`);
-	}
-
-	for (const [name, raw] of Object.entries(value)) {
+	for (const [name, raw] of mapEntries(value, path, 'header names')) {
 		const itemPath = joinPath(path, name);
 		let joined: string;
 		if (raw === undefined || raw === null) {
 			continue;
 		} else if (Array.isArray(raw)) {
 			joined = raw
-				.map((item: unknown, index) => primitive(item) ?? invalid(`${joinPath(itemPath, index)}: expected a string, got ${describe(item)}`))
+				.map((item: unknown, index) => primitive(item) ?? invalid(`${joinPath(itemPath, index)}: expected a string, got ${describeValue(item)}`))
 				.join(', ');
 		} else {
-			joined = primitive(raw) ?? invalid(`${itemPath}: expected a string, got ${describe(raw)}`);
+			joined = primitive(raw) ?? invalid(`${itemPath}: expected a string, got ${describeValue(raw)}`);
 		}
 
 		const key = name.toLowerCase();
@@ -105,22 +106,14 @@ function readHeaders(value: unknown, path: string): Map<string, string> {
 /** Query parameters from one object; an array value contributes its first item. */
 function readQuery(value: unknown, path: string): Map<string, string> {
 	const query = new Map<string, string>();
-	if (value === undefined || value === null) {
-		return query;
-	}
-
-	if (!isFields(value)) {
-		return invalid(`${path}: expected an object of parameter names to values, got ${describe(value)}`);
-	}
-
-	for (const [name, raw] of Object.entries(value)) {
+	for (const [name, raw] of mapEntries(value, path, 'parameter names')) {
 		const itemPath = joinPath(path, name);
 		const first: unknown = Array.isArray(raw) ? raw[0] : raw;
 		if (first === undefined) {
 			continue;
 		}
 
-		query.set(name, first === null ? '' : (primitive(first) ?? invalid(`${Array.isArray(raw) ? joinPath(itemPath, 0) : itemPath}: expected a string, got ${describe(first)}`)));
+		query.set(name, first === null ? '' : (primitive(first) ?? invalid(`${Array.isArray(raw) ? joinPath(itemPath, 0) : itemPath}: expected a string, got ${describeValue(first)}`)));
 	}
 
 	return query;
@@ -156,7 +149,7 @@ function merge(...maps: Array<Map<string, string>>): Record<string, string> {
 function readMethod(value: unknown, path: string): string {
 	const method = typeof value === 'string' ? value.trim() : undefined;
 	if (method === undefined || !METHOD.test(method)) {
-		return invalid(`${path}: expected an HTTP method such as "POST", got ${describe(value)}`);
+		return invalid(`${path}: expected an HTTP method such as "POST", got ${describeValue(value)}`);
 	}
 
 	return method.toUpperCase();
@@ -169,7 +162,7 @@ function readPath(value: unknown, path: string): {path: string; query: Map<strin
 	}
 
 	if (typeof value !== 'string') {
-		return invalid(`${path}: expected a string, got ${describe(value)}`);
+		return invalid(`${path}: expected a string, got ${describeValue(value)}`);
 	}
 
 	const mark = value.indexOf('?');
@@ -196,10 +189,10 @@ function stripStage(path: string, context: unknown): string {
 	return path.startsWith(`${prefix}/`) ? path.slice(prefix.length) : path;
 }
 
-function readBody(event: Fields): string | undefined {
+function readEventBody(event: Fields): string | undefined {
 	const encoded = own<APIGatewayProxyEvent>(event, 'isBase64Encoded');
 	if (encoded !== undefined && encoded !== null && typeof encoded !== 'boolean') {
-		return invalid(`isBase64Encoded: expected true or false, got ${describe(encoded)}`);
+		return invalid(`isBase64Encoded: expected true or false, got ${describeValue(encoded)}`);
 	}
 
 	const body = own<APIGatewayProxyEvent>(event, 'body');
@@ -208,7 +201,7 @@ function readBody(event: Fields): string | undefined {
 	}
 
 	if (typeof body !== 'string') {
-		return invalid(`body: expected a string, got ${describe(body)}`);
+		return invalid(`body: expected a string, got ${describeValue(body)}`);
 	}
 
 	if (encoded !== true) {
@@ -265,7 +258,7 @@ function readContext(event: Fields): Fields | undefined {
 		return undefined;
 	}
 
-	return isFields(context) ? context : invalid(`requestContext: expected an object, got ${describe(context)}`);
+	return isFields(context) ? context : invalid(`requestContext: expected an object, got ${describeValue(context)}`);
 }
 
 function request(fields: Omit<HttpRequest, 'sourceIp'>, sourceIp: string | undefined): HttpRequest {
@@ -276,7 +269,7 @@ function readV2(event: Fields): HttpRequest {
 	const context = readContext(event);
 	const http = context === undefined ? undefined : own<V2Context>(context, 'http');
 	if (http !== undefined && !isFields(http)) {
-		return invalid(`requestContext.http: expected an object, got ${describe(http)}`);
+		return invalid(`requestContext.http: expected an object, got ${describeValue(http)}`);
 	}
 
 	const method = readMethod(http === undefined ? undefined : own<V2Context['http']>(http, 'method'), 'requestContext.http.method');
@@ -284,19 +277,19 @@ function readV2(event: Fields): HttpRequest {
 	const {path, query: pathQuery} = readPath(rawPath, has<APIGatewayProxyEventV2>(event, 'rawPath') ? 'rawPath' : 'requestContext.http.path');
 	const rawQuery = own<APIGatewayProxyEventV2>(event, 'rawQueryString');
 	if (rawQuery !== undefined && rawQuery !== null && typeof rawQuery !== 'string') {
-		return invalid(`rawQueryString: expected a string, got ${describe(rawQuery)}`);
+		return invalid(`rawQueryString: expected a string, got ${describeValue(rawQuery)}`);
 	}
 
 	const cookies = own<APIGatewayProxyEventV2>(event, 'cookies');
 	const cookieHeader = new Map<string, string>();
 	if (Array.isArray(cookies)) {
 		// v2 moves cookies out of the headers; put them back as one `cookie` header (RFC 6265 joins with `; `).
-		const values = cookies.map((cookie: unknown, index) => (typeof cookie === 'string' ? cookie : invalid(`cookies[${index}]: expected a string, got ${describe(cookie)}`)));
+		const values = cookies.map((cookie: unknown, index) => (typeof cookie === 'string' ? cookie : invalid(`cookies[${index}]: expected a string, got ${describeValue(cookie)}`)));
 		if (values.length > 0) {
 			cookieHeader.set('cookie', values.join('; '));
 		}
 	} else if (cookies !== undefined && cookies !== null) {
-		return invalid(`cookies: expected an array of strings, got ${describe(cookies)}`);
+		return invalid(`cookies: expected an array of strings, got ${describeValue(cookies)}`);
 	}
 
 	return request(
@@ -306,7 +299,7 @@ function readV2(event: Fields): HttpRequest {
 			headers: merge(readHeaders(own<APIGatewayProxyEventV2>(event, 'headers'), 'headers'), cookieHeader),
 			// rawQueryString keeps repeats apart; queryStringParameters joins them with commas.
 			query: merge(parseQueryString(rawQuery ?? ''), readQuery(own<APIGatewayProxyEventV2>(event, 'queryStringParameters'), 'queryStringParameters'), pathQuery),
-			body: readBody(event),
+			body: readEventBody(event),
 			flavor: 'aws-apigw-v2',
 		},
 		readSourceIp(http === undefined ? undefined : own<V2Context['http']>(http, 'sourceIp')),
@@ -336,7 +329,7 @@ function readV1(event: Fields): HttpRequest {
 				readQuery(own<APIGatewayProxyEvent>(event, 'queryStringParameters'), 'queryStringParameters'),
 				pathQuery,
 			),
-			body: readBody(event),
+			body: readEventBody(event),
 			flavor: 'aws-apigw-v1',
 		},
 		readSourceIp(isFields(identity) ? own<V1Context['identity']>(identity, 'sourceIp') : undefined),
@@ -368,7 +361,7 @@ function readScf(event: Fields, flavor: 'scf-apigw' | 'scf-function-url'): HttpR
 				readQuery(own<ScfApiGatewayEvent>(event, 'queryStringParameters'), 'queryStringParameters'),
 				pathQuery,
 			),
-			body: readBody(event),
+			body: readEventBody(event),
 			flavor,
 		},
 		sourceIp,

@@ -23,9 +23,9 @@ import {envelopeHints, isAuditRecord, isCosAuditEvent, isCosAuditRecord, isTence
 import {isS3CloudTrailEvent, parseCloudTrail} from './cloudtrail.js';
 import {isCosTrigger, parseCosTrigger} from './cos-trigger.js';
 import {type FieldPath, MAX_FIELD_PATHS, parseFieldPath} from './field-paths.js';
-import {decodeJsonText, describe, type Fields, has, isFields, listKeys, own, plain} from './fields.js';
+import {decodeJsonText, describeValue, type Fields, has, isFields, listKeys, own, plain} from '../../utils/fields.js';
+import {isAppId, isRegionId} from '../../core/names.js';
 import {isHttpEvent, parseHttp} from './http.js';
-import {isRegionId} from './regions.js';
 import {isScheduledEvent, isTimerEvent, parseSchedule, parseTimer} from './timer.js';
 import type {EventContext, ParsedEvent} from './types.js';
 
@@ -48,8 +48,6 @@ export {FieldPathError, MAX_FIELD_PATHS, parseFieldPath, readFieldPath} from './
 export type {FieldPath} from './field-paths.js';
 export {digestRecord} from './digest.js';
 
-const APP_ID = /^\d{5,12}$/;
-
 function unsupported(message: string): ParsedEvent {
 	return {kind: 'unsupported', trigger: 'unsupported', message: `unsupported event: ${message}`};
 }
@@ -57,7 +55,7 @@ function unsupported(message: string): ParsedEvent {
 /** What an unrecognised value looked like: its type, its first keys, and what it says it is. */
 function describeEvent(event: unknown): string {
 	if (!isFields(event)) {
-		return `${describe(event)} (expected an event object)`;
+		return `${describeValue(event)} (expected an event object)`;
 	}
 
 	const hints = envelopeHints(event);
@@ -68,7 +66,7 @@ function describeEvent(event: unknown): string {
 function describeRecords(event: Fields): string {
 	const records = own(event, 'Records');
 	if (!Array.isArray(records)) {
-		return `Records is ${describe(records)}, not an array of records`;
+		return `Records is ${describeValue(records)}, not an array of records`;
 	}
 
 	if (records.length === 0) {
@@ -77,7 +75,7 @@ function describeRecords(event: Fields): string {
 
 	const first: unknown = records[0];
 	if (!isFields(first)) {
-		return `Records[0] is ${describe(first)}, not a record object`;
+		return `Records[0] is ${describeValue(first)}, not a record object`;
 	}
 
 	const hints = envelopeHints(first);
@@ -93,7 +91,7 @@ function normalizeContext(context: unknown): EventContext {
 
 	const appId = own<EventContext>(context, 'appId');
 	const region = own<EventContext>(context, 'region');
-	if (typeof appId === 'string' && APP_ID.test(appId.trim())) {
+	if (typeof appId === 'string' && isAppId(appId.trim())) {
 		normalized.appId = appId.trim();
 	}
 
@@ -192,7 +190,7 @@ export function parseEvent(event: unknown, context: EventContext): ParsedEvent {
 		// because a throw makes the platform retry an event that will fail the same way.
 		let why = 'unknown error';
 		try {
-			why = error instanceof Error ? plain(String(error.message), 200) : describe(error);
+			why = error instanceof Error ? plain(String(error.message), 200) : describeValue(error);
 		} catch {}
 
 		return {kind: 'unsupported', trigger: 'unsupported', message: `unsupported event: could not be read (${why})`};

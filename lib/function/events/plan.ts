@@ -1,4 +1,4 @@
-import type {BucketResult} from '../../results.js';
+import type {BucketResult} from '../../core/results.js';
 import type {BindTarget, BindTrigger, ParsedEvent, UnrecognizedRecord} from './types.js';
 
 /** Stand-in bucket name for records where the event named none. */
@@ -13,10 +13,10 @@ nobody foresaw, fixed by BINDER_EVENT_BUCKET_PATH / BINDER_EVENT_REGION_PATH rat
 */
 export const UNRECOGNIZED_EVENT = 'UnrecognizedEvent';
 
-/** Collects what a bind event's entries produced: unique targets, and the records decided up front. */
+/** Collects what a bind event's entries produced: unique targets, and the results known up front. */
 export type BindPlan = {
 	readonly targets: BindTarget[];
-	readonly decided: BucketResult[];
+	readonly knownResults: BucketResult[];
 	readonly unrecognized: UnrecognizedRecord[];
 	/** Add a target unless the same bucket and region is already there (the first source is kept). */
 	target(target: BindTarget): void;
@@ -30,12 +30,12 @@ export type BindPlan = {
 
 export function createBindPlan(): BindPlan {
 	const targets: BindTarget[] = [];
-	const decided: BucketResult[] = [];
+	const knownResults: BucketResult[] = [];
 	const unrecognized: UnrecognizedRecord[] = [];
 	const seen = new Set<string>();
 	return {
 		targets,
-		decided,
+		knownResults,
 		unrecognized,
 		target(target) {
 			// Validated ids and regions never hold a space, so the key cannot collide.
@@ -46,13 +46,13 @@ export function createBindPlan(): BindPlan {
 			}
 		},
 		skip(bucket, region, message) {
-			decided.push({bucket: bucket ?? UNKNOWN_BUCKET, region: region ?? '', outcome: 'skipped', message, durationMs: 0});
+			knownResults.push({bucket: bucket ?? UNKNOWN_BUCKET, region: region ?? '', outcome: 'skipped', message, durationMs: 0});
 		},
 		fail(bucket, region, message) {
-			decided.push({bucket: bucket ?? UNKNOWN_BUCKET, region: region ?? '', outcome: 'failed', code: INVALID_EVENT, message, durationMs: 0});
+			knownResults.push({bucket: bucket ?? UNKNOWN_BUCKET, region: region ?? '', outcome: 'failed', code: INVALID_EVENT, message, durationMs: 0});
 		},
 		unrecognize(bucket, region, record) {
-			decided.push({bucket: bucket ?? UNKNOWN_BUCKET, region: region ?? '', outcome: 'failed', code: UNRECOGNIZED_EVENT, message: record.message, durationMs: 0});
+			knownResults.push({bucket: bucket ?? UNKNOWN_BUCKET, region: region ?? '', outcome: 'failed', code: UNRECOGNIZED_EVENT, message: record.message, durationMs: 0});
 			unrecognized.push(record);
 		},
 	};
@@ -61,8 +61,8 @@ export function createBindPlan(): BindPlan {
 /** The bind plan as a {@link ParsedEvent}; `unrecognized` only appears when there is something in it. */
 export function bindEvent(plan: BindPlan, trigger: BindTrigger): ParsedEvent {
 	return plan.unrecognized.length === 0
-		? {kind: 'bind', trigger, targets: plan.targets, decided: plan.decided}
-		: {kind: 'bind', trigger, targets: plan.targets, decided: plan.decided, unrecognized: plan.unrecognized};
+		? {kind: 'bind', trigger, targets: plan.targets, knownResults: plan.knownResults}
+		: {kind: 'bind', trigger, targets: plan.targets, knownResults: plan.knownResults, unrecognized: plan.unrecognized};
 }
 
 /** Bounded copy of an untrusted string for a record's `bucket` field. */

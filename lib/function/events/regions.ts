@@ -1,4 +1,4 @@
-import {validateRegion} from '../../client/names.js';
+import {isRegionId} from '../../core/names.js';
 
 /*
 Short region codes some Tencent payloads carry instead of region ids (a COS trigger's `cosBucket.region`
@@ -63,16 +63,6 @@ const SHORT_REGIONS: Readonly<Record<string, string>> = Object.freeze({
 	szfsi: 'ap-shenzhen-fsi',
 	bjfsi: 'ap-beijing-fsi',
 });
-
-/** Whether `value` is a well-formed region id (`ap-guangzhou`). */
-export function isRegionId(value: string): boolean {
-	try {
-		validateRegion(value);
-		return true;
-	} catch {
-		return false;
-	}
-}
 
 /**
 Map a short region code (`cd`, `gz`, `sgp`; case and surrounding spaces ignored) to its region id.

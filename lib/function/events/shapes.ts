@@ -1,4 +1,6 @@
-// The Tencent event shapes we read, as far as they are documented (see /work/shared/reference/scf-events.md).
+// The Tencent event shapes we read, as far as they are documented: SCF's trigger event pages (COS trigger
+// 583/9707, timer 583/9708, function URL 583/96099, all under cloud.tencent.com/document/product/) and
+// EventBridge's CloudEvents envelope (248/65658).
 // Values arrive untrusted, so parsers read them as `unknown`; these types name the fields (and, used with
 // `own<T>()`, make a misspelt field name a compile error).
 

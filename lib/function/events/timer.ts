@@ -1,6 +1,6 @@
 import type {ScheduledEvent} from 'aws-lambda';
-import {isBinderError} from '../../errors/binder-error.js';
-import {describe, type Fields, has, isFields, own, parseJson, plain} from './fields.js';
+import {isBinderError} from '../../core/errors.js';
+import {describeValue, type Fields, has, isFields, own, parseJson, plain} from '../../utils/fields.js';
 import type {TimerEvent} from './shapes.js';
 import {parseSyncOptions, SYNC_OPTION_KEYS} from './sync-options.js';
 import type {ParsedEvent, SyncTrigger} from './types.js';
@@ -56,7 +56,7 @@ export function parseTimer(event: Fields): ParsedEvent {
 	}
 
 	if (typeof message !== 'string') {
-		return {kind: 'invalid', trigger: 'timer', message: `Message: expected empty or a JSON object of sync options, got ${describe(message)}`};
+		return {kind: 'invalid', trigger: 'timer', message: `Message: expected empty or a JSON object of sync options, got ${describeValue(message)}`};
 	}
 
 	const trimmed = message.trim();

@@ -1,4 +1,4 @@
-import type {BucketResult} from '../../results.js';
+import type {BucketResult} from '../../core/results.js';
 import type {FieldPath} from './field-paths.js';
 
 /** One bucket an event asks to bind, and where in the event it was found. */
@@ -80,15 +80,15 @@ export type KnownTrigger = BindTrigger | SyncTrigger | 'http';
 /**
 What an event asks for, decided without any I/O.
 
-- `bind`: bind `targets`; `decided` holds the entries already final (failed creations, broken entries);
-  `unrecognized` (only when there are any) the creation records whose bucket could not be read, also in `decided`.
+- `bind`: bind `targets`; `knownResults` holds the entries already final (failed creations, broken entries);
+  `unrecognized` (only when there are any) the creation records whose bucket could not be read, also in `knownResults`.
 - `sync`: run a sync with `options`; `label` is a timer message that was plain text, not options.
 - `http`: route `request`.
 - `invalid`: a recognised trigger whose event is malformed; `message` names the field.
 - `unsupported`: not an event we know; `message` says what was seen.
 */
 export type ParsedEvent =
-	| {kind: 'bind'; trigger: BindTrigger; targets: BindTarget[]; decided: BucketResult[]; unrecognized?: UnrecognizedRecord[]}
+	| {kind: 'bind'; trigger: BindTrigger; targets: BindTarget[]; knownResults: BucketResult[]; unrecognized?: UnrecognizedRecord[]}
 	| {kind: 'sync'; trigger: SyncTrigger; options: SyncRequestOptions; label?: string}
 	| {kind: 'http'; trigger: 'http'; request: HttpRequest}
 	| {kind: 'invalid'; trigger: KnownTrigger; message: string}

@@ -1,9 +1,10 @@
 import {redact} from '../../utils/redact.js';
-import {InvalidConfigError, resolveConfig, type DeliveryConfig} from './config.js';
+import {isValidationError} from '../../core/errors.js';
+import {resolveSettings, type DeliverySettings} from './settings.js';
 import {dingtalkSignedUrl, feishuSign, readRobotAnswer, renderRobotMessage, ROBOT_RATE_LIMIT_CODES, type FeishuMessage} from './robots.js';
 import {sanitizeReport} from './sanitize.js';
 import {buildStandardPayload, newWebhookId, signStandardWebhook} from './standard.js';
-import type {InvocationReport, WebhookDelivery, WebhookOptions} from './types.js';
+import type {InvocationReport, WebhookCode, WebhookDelivery, WebhookOptions} from './types.js';
 import {describeUrl} from './utils/describe-url.js';
 import {truncateUtf8} from '../../utils/truncate-utf8.js';
 import {backoffDelay, networkReason, parseRetryAfter, sleep} from '../../utils/retry.js';
@@ -26,26 +27,26 @@ type Outgoing = {url: string; body: string; headers: Record<string, string>};
 
 type Attempt =
 	| {ok: true; status: number}
-	| {ok: false; code: string; message: string; status?: number; retry: boolean; retryAfterMs?: number};
+	| {ok: false; code: WebhookCode; message: string; status?: number; retry: boolean; retryAfterMs?: number};
 
 /**
 Build the request of each attempt. The body and the `webhook-id` are fixed for the delivery; only
 timestamps and signatures change from one attempt to the next.
 */
-function prepare(config: DeliveryConfig, report: InvocationReport): {webhookId?: string; build: () => Outgoing} {
-	const clean = sanitizeReport(report, config.secrets);
-	const url = config.url.href;
+function prepare(settings: DeliverySettings, report: InvocationReport): {webhookId?: string; build: () => Outgoing} {
+	const clean = sanitizeReport(report, settings.secrets);
+	const url = settings.url.href;
 	const json = {'content-type': 'application/json', 'user-agent': USER_AGENT};
-	switch (config.format) {
+	switch (settings.format) {
 		case 'standard': {
 			const webhookId = newWebhookId();
 			// Serialised once: the signature covers these exact bytes, on every attempt.
-			const body = JSON.stringify(buildStandardPayload(clean, new Date(config.now())));
-			const {secret} = config;
+			const body = JSON.stringify(buildStandardPayload(clean, new Date(settings.now())));
+			const {secret} = settings;
 			return {
 				webhookId,
 				build() {
-					const timestamp = Math.floor(config.now() / 1000);
+					const timestamp = Math.floor(settings.now() / 1000);
 					const headers: Record<string, string> = {...json, 'webhook-id': webhookId, 'webhook-timestamp': String(timestamp)};
 					if (secret) {
 						headers['webhook-signature'] = signStandardWebhook(secret, webhookId, timestamp, body);
@@ -58,21 +59,21 @@ function prepare(config: DeliveryConfig, report: InvocationReport): {webhookId?:
 
 		case 'dingtalk': {
 			const body = JSON.stringify(renderRobotMessage('dingtalk', clean));
-			const {secret} = config;
+			const {secret} = settings;
 			// DingTalk refuses signatures older than an hour: sign each attempt.
-			return {build: () => ({url: secret ? dingtalkSignedUrl(url, secret, config.now()) : url, body, headers: json})};
+			return {build: () => ({url: secret ? dingtalkSignedUrl(url, secret, settings.now()) : url, body, headers: json})};
 		}
 
 		case 'feishu': {
 			const message = renderRobotMessage('feishu', clean);
-			const {secret} = config;
+			const {secret} = settings;
 			return {
 				build() {
 					if (!secret) {
 						return {url, body: JSON.stringify(message), headers: json};
 					}
 
-					const timestamp = Math.floor(config.now() / 1000);
+					const timestamp = Math.floor(settings.now() / 1000);
 					const signed: FeishuMessage = {timestamp: String(timestamp), sign: feishuSign(secret, timestamp), ...message};
 					return {url, body: JSON.stringify(signed), headers: json};
 				},
@@ -99,13 +100,13 @@ function quote(body: string): string {
 const isRetryableStatus = (status: number) => status === 408 || status === 429 || status >= 500;
 
 /** Turn an answer into the attempt's verdict. */
-function classify(config: DeliveryConfig, response: Response, body: string): Attempt {
+function classify(settings: DeliverySettings, response: Response, body: string): Attempt {
 	const {status} = response;
-	const where = `POST ${config.label}`;
-	const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), config.now());
-	const robot = config.format === 'standard' ? undefined : readRobotAnswer(config.format, body);
+	const where = `POST ${settings.label}`;
+	const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), settings.now());
+	const robot = settings.format === 'standard' ? undefined : readRobotAnswer(settings.format, body);
 	if (status >= 200 && status < 300) {
-		if (config.format === 'standard' || robot?.code === 0) {
+		if (settings.format === 'standard' || robot?.code === 0) {
 			return {ok: true, status};
 		}
 
@@ -118,7 +119,7 @@ function classify(config: DeliveryConfig, response: Response, body: string): Att
 
 	if (status >= 300 && status < 400) {
 		const location = response.headers.get('location');
-		const target = location ? ` to ${URL.canParse(location, config.url) ? describeUrl(new URL(location, config.url)) : '(unreadable location)'}` : '';
+		const target = location ? ` to ${URL.canParse(location, settings.url) ? describeUrl(new URL(location, settings.url)) : '(unreadable location)'}` : '';
 		return {ok: false, code: 'HttpError', status, retry: false, message: `${where}: HTTP ${status} redirect${target} not followed (webhook URLs must answer directly)`};
 	}
 
@@ -126,8 +127,8 @@ function classify(config: DeliveryConfig, response: Response, body: string): Att
 		return {ok: false, code: 'Gone', status, retry: false, message: `${where}: HTTP 410, the endpoint is gone; remove or replace the webhook`};
 	}
 
-	if (robot && robot.code !== 0 && config.format !== 'standard') {
-		const rateLimited = ROBOT_RATE_LIMIT_CODES[config.format].includes(robot.code);
+	if (robot && robot.code !== 0 && settings.format !== 'standard') {
+		const rateLimited = ROBOT_RATE_LIMIT_CODES[settings.format].includes(robot.code);
 		return {
 			ok: false,
 			code: 'RobotError',
@@ -142,58 +143,58 @@ function classify(config: DeliveryConfig, response: Response, body: string): Att
 }
 
 /** One HTTP exchange, bounded by `timeoutMs` and by `outer` (the budget and the caller's signal). */
-async function attempt(config: DeliveryConfig, outgoing: Outgoing, timeoutMs: number, outer: AbortSignal): Promise<Attempt> {
+async function attempt(settings: DeliverySettings, outgoing: Outgoing, timeoutMs: number, outer: AbortSignal): Promise<Attempt> {
 	const {signal, dispose} = attemptSignal(timeoutMs, outer);
 	try {
-		const response = await sendOnce(outgoing.url, {method: 'POST', body: outgoing.body, headers: outgoing.headers, signal, fetch: config.fetch});
-		return classify(config, response, await readBody(response, MAX_ANSWER_BYTES, 'truncate', signal));
+		const response = await sendOnce(outgoing.url, {method: 'POST', body: outgoing.body, headers: outgoing.headers, signal, fetch: settings.fetch});
+		return classify(settings, response, await readBody(response, MAX_ANSWER_BYTES, 'truncate', signal));
 	} catch (error) {
-		if (config.signal?.aborted) {
-			return {ok: false, code: 'Aborted', retry: false, message: `POST ${config.label}: aborted by the caller`};
+		if (settings.signal?.aborted) {
+			return {ok: false, code: 'Aborted', retry: false, message: `POST ${settings.label}: aborted by the caller`};
 		}
 
 		if (signal.aborted) {
-			return {ok: false, code: 'Timeout', retry: true, message: `POST ${config.label}: no complete answer within ${Math.round(timeoutMs)} ms`};
+			return {ok: false, code: 'Timeout', retry: true, message: `POST ${settings.label}: no complete answer within ${Math.round(timeoutMs)} ms`};
 		}
 
-		return {ok: false, code: 'NetworkError', retry: true, message: `POST ${config.label}: network error: ${truncateUtf8(networkReason(error), MAX_QUOTED_BYTES)}`};
+		return {ok: false, code: 'NetworkError', retry: true, message: `POST ${settings.label}: network error: ${truncateUtf8(networkReason(error), MAX_QUOTED_BYTES)}`};
 	} finally {
 		dispose();
 	}
 }
 
-async function run(config: DeliveryConfig, report: InvocationReport, started: number): Promise<WebhookDelivery> {
+async function run(settings: DeliverySettings, report: InvocationReport, started: number): Promise<WebhookDelivery> {
 	const elapsed = () => performance.now() - started;
-	const {webhookId, build} = prepare(config, report);
+	const {webhookId, build} = prepare(settings, report);
 	let bodyBytes: number | undefined;
 	const end = (fields: Omit<WebhookDelivery, 'format' | 'durationMs' | 'webhookId' | 'bodyBytes'>): WebhookDelivery => ({
 		...fields,
-		...(fields.message === undefined ? {} : {message: redact(fields.message, config.secrets)}),
-		format: config.format,
+		...(fields.message === undefined ? {} : {message: redact(fields.message, settings.secrets)}),
+		format: settings.format,
 		durationMs: Math.round(elapsed()),
 		...(webhookId ? {webhookId} : {}),
 		...(bodyBytes === undefined ? {} : {bodyBytes}),
 	});
 
-	if (config.maxTotalMs < MIN_ATTEMPT_MS) {
-		return end({delivered: false, attempts: 0, code: 'BudgetExhausted', message: `POST ${config.label}: not sent, the ${config.maxTotalMs} ms budget leaves no time for an attempt`});
+	if (settings.maxTotalMs < MIN_ATTEMPT_MS) {
+		return end({delivered: false, attempts: 0, code: 'BudgetExhausted', message: `POST ${settings.label}: not sent, the ${settings.maxTotalMs} ms budget leaves no time for an attempt`});
 	}
 
 	// The budget is a signal too, so that nothing (an attempt, a wait) outlives it.
 	const budget = new AbortController();
-	const budgetTimer = setTimeout(() => budget.abort(new Error('webhook budget exhausted')), config.maxTotalMs);
-	const linked = anySignal([budget.signal, config.signal]);
+	const budgetTimer = setTimeout(() => budget.abort(new Error('webhook budget exhausted')), settings.maxTotalMs);
+	const linked = anySignal([budget.signal, settings.signal]);
 	const outer = linked.signal;
 	try {
 		for (let attempts = 1; ; attempts++) {
-			if (config.signal?.aborted) {
-				return end({delivered: false, attempts: attempts - 1, code: 'Aborted', message: `POST ${config.label}: aborted by the caller`});
+			if (settings.signal?.aborted) {
+				return end({delivered: false, attempts: attempts - 1, code: 'Aborted', message: `POST ${settings.label}: aborted by the caller`});
 			}
 
 			const outgoing = build();
 			bodyBytes = Buffer.byteLength(outgoing.body);
-			const remaining = config.maxTotalMs - elapsed();
-			const result = await attempt(config, outgoing, Math.min(config.timeoutMs, remaining), outer);
+			const remaining = settings.maxTotalMs - elapsed();
+			const result = await attempt(settings, outgoing, Math.min(settings.timeoutMs, remaining), outer);
 			if (result.ok) {
 				return end({delivered: true, attempts, status: result.status});
 			}
@@ -203,27 +204,27 @@ async function run(config: DeliveryConfig, report: InvocationReport, started: nu
 				return end({...failure, message: result.message});
 			}
 
-			if (attempts >= config.maxAttempts) {
+			if (attempts >= settings.maxAttempts) {
 				return end({...failure, message: `${result.message} (gave up after ${attempts} attempts)`});
 			}
 
-			const jitter = backoffDelay(attempts, {baseDelayMs: config.baseDelayMs, maxDelayMs: MAX_BACKOFF_MS}, config.random);
+			const jitter = backoffDelay(attempts, {baseDelayMs: settings.baseDelayMs, maxDelayMs: MAX_BACKOFF_MS}, settings.random);
 			const delay = Math.max(jitter, result.retryAfterMs ?? 0);
-			if (elapsed() + delay + MIN_ATTEMPT_MS > config.maxTotalMs) {
+			if (elapsed() + delay + MIN_ATTEMPT_MS > settings.maxTotalMs) {
 				// Retrying before Retry-After is over would only be refused again.
 				const why =
 					result.retryAfterMs !== undefined && result.retryAfterMs >= jitter
 						? `Retry-After of ${Math.ceil(result.retryAfterMs / 1000)} s does not fit in`
 						: 'no time left in';
-				return end({...failure, message: `${result.message} (gave up after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${why} the ${config.maxTotalMs} ms budget)`});
+				return end({...failure, message: `${result.message} (gave up after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${why} the ${settings.maxTotalMs} ms budget)`});
 			}
 
 			if (!(await sleep(delay, outer))) {
-				const aborted = config.signal?.aborted;
+				const aborted = settings.signal?.aborted;
 				return end({
 					...failure,
 					code: aborted ? 'Aborted' : result.code,
-					message: aborted ? `POST ${config.label}: aborted by the caller while waiting to retry after ${result.code}` : result.message,
+					message: aborted ? `POST ${settings.label}: aborted by the caller while waiting to retry after ${result.code}` : result.message,
 				});
 			}
 		}
@@ -246,19 +247,19 @@ and is scrubbed of the secret and of credentials; so is the body.
 export async function deliverWebhook(options: WebhookOptions, report: InvocationReport): Promise<WebhookDelivery> {
 	const started = performance.now();
 	const format = typeof options === 'object' && options !== null ? options.format : 'standard';
-	let config: DeliveryConfig | undefined;
+	let settings: DeliverySettings | undefined;
 	try {
-		config = resolveConfig(options);
-		return await run(config, report, started);
+		settings = resolveSettings(options);
+		return await run(settings, report, started);
 	} catch (error) {
-		const invalid = error instanceof InvalidConfigError;
+		const invalid = isValidationError(error);
 		const reason = error instanceof Error ? error.message : String(error);
 		return {
 			delivered: false,
 			format,
 			attempts: 0,
 			code: invalid ? 'InvalidConfig' : 'InternalError',
-			message: redact(invalid ? reason : `webhook not delivered: ${reason}`, config?.secrets ?? [options?.secret]),
+			message: redact(invalid ? reason : `webhook not delivered: ${reason}`, settings?.secrets ?? [options?.secret]),
 			durationMs: Math.round(performance.now() - started),
 		};
 	}

@@ -1,4 +1,4 @@
-import type {BucketResult} from '../../results.js';
+import type {BucketResult} from '../../core/results.js';
 import type {InvocationReport} from './types.js';
 import {truncateUtf8} from '../../utils/truncate-utf8.js';
 

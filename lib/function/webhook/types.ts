@@ -1,4 +1,5 @@
-import type {BucketResult, ResultSummary} from '../../results.js';
+import type {BinderCode} from '../../core/errors.js';
+import type {BucketResult, ResultSummary} from '../../core/results.js';
 
 /** The wire formats we can speak. */
 export const WEBHOOK_FORMATS = ['standard', 'wecom', 'dingtalk', 'feishu'] as const;
@@ -88,7 +89,7 @@ export type InvocationReport = {
 	/** Every bucket's result: the standard payload carries them all, robot messages list as many as fit. */
 	results: BucketResult[];
 	/** An invocation-level error (bad event, missing configuration, …). */
-	error?: {code: string; message: string};
+	error?: {code: BinderCode; message: string};
 	/**
 	Bucket-creation records whose bucket or region could not be read (each also a `failed` result with
 	code `UnrecognizedEvent`): where the record was, why, and a scrubbed outline of it, so that
@@ -96,6 +97,13 @@ export type InvocationReport = {
 	*/
 	unrecognized?: Array<{path: string; eventName: string; message: string; digest: string[]}>;
 };
+
+/**
+Why a delivery failed: `HttpError` (non-2xx, redirects included), `Gone` (410), `NetworkError`, `Timeout`,
+`RobotError` (the robot's body code was not 0), `BudgetExhausted` (no time for even one attempt),
+`Aborted` (the caller's signal), `InvalidConfig` (an option broke a rule), `InternalError`.
+*/
+export type WebhookCode = 'HttpError' | 'Gone' | 'NetworkError' | 'Timeout' | 'RobotError' | 'BudgetExhausted' | 'Aborted' | 'InvalidConfig' | 'InternalError';
 
 /** How a delivery ended. Safe to log: no secret, no URL query. */
 export type WebhookDelivery = {
@@ -106,12 +114,8 @@ export type WebhookDelivery = {
 	attempts: number;
 	/** HTTP status of the last answer, when one arrived. */
 	status?: number;
-	/**
-	Why it was not delivered: `HttpError` (non-2xx, redirects included), `Gone` (410), `NetworkError`,
-	`Timeout`, `RobotError` (the robot's body code was not 0), `BudgetExhausted` (no time for even one
-	attempt), `Aborted` (the caller's signal), `InvalidConfig`, `InternalError`.
-	*/
-	code?: string;
+	/** Why it was not delivered. */
+	code?: WebhookCode;
 	/** What happened, naming the endpoint by origin and path only. */
 	message?: string;
 	durationMs: number;

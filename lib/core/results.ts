@@ -1,3 +1,5 @@
+import {type BinderCode, isBinderError} from './errors.js';
+
 /** How one bucket ended. Every bucket an operation touches ends as exactly one of these. */
 export const OUTCOMES = ['bound', 'already-bound', 'would-bind', 'skipped', 'failed'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
@@ -10,8 +12,8 @@ export type BucketResult = {
 	bucket: string;
 	region: string;
 	outcome: Outcome;
-	/** Error code when `failed` (service code such as `NoSuchBucket`, or ours such as `InvalidBucketId`). */
-	code?: string;
+	/** Error code when `failed` (service code such as `NoSuchBucket`, or ours such as `InvalidBucketId`); `TimeBudget` on a skip for lack of time. */
+	code?: BinderCode;
 	/** Human-readable detail: the error message when `failed`, the reason when `skipped`. */
 	message?: string;
 	/** Whether a `failed` result may succeed when tried again (5xx, throttling, timeouts). */
@@ -22,6 +24,21 @@ export type BucketResult = {
 	durationMs: number;
 	/** Requests sent for this bucket. */
 	requests?: number;
+};
+
+/**
+The record of one unbind (DeleteCIBucket), which is not a binding outcome: `unbound` means the service
+accepted it (the status goes `unbinding`, then `off`); `failed` carries the code and message.
+*/
+export type UnbindResult = {
+	bucket: string;
+	region: string;
+	outcome: 'unbound' | 'failed';
+	code?: BinderCode;
+	message?: string;
+	transient?: boolean;
+	requestId?: string;
+	durationMs: number;
 };
 
 /** Counts per outcome, plus the total. */
@@ -40,3 +57,12 @@ export function summarize(results: readonly BucketResult[]): ResultSummary {
 /** True when nothing failed and nothing was left undone. */
 export const allSettled = (results: readonly BucketResult[]) =>
 	results.every((result) => result.outcome === 'bound' || result.outcome === 'already-bound' || result.outcome === 'would-bind');
+
+/** Turn anything thrown into the fields of a `failed` result: its code, message and whether a retry may help. */
+export function failure(error: unknown): {outcome: 'failed'} & Pick<BucketResult, 'code' | 'message' | 'transient' | 'requestId'> {
+	if (isBinderError(error)) {
+		return {outcome: 'failed', code: error.code, message: error.message, transient: error.transient, requestId: error.requestId};
+	}
+
+	return {outcome: 'failed', code: 'InternalError', message: error instanceof Error ? error.message : String(error), transient: false};
+}

@@ -62,7 +62,7 @@ export function quote(value: string, max = MAX_STRING_PREVIEW): string {
 }
 
 /** A short description of any value for messages: its type and a bounded preview. Never throws. */
-export function describe(value: unknown): string {
+export function describeValue(value: unknown): string {
 	switch (typeof value) {
 		case 'undefined': {
 			return 'nothing';
