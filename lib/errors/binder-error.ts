@@ -5,7 +5,8 @@ export type Operation =
 	| 'DeleteCIBucket'
 	| 'DescribeCIBuckets'
 	| 'GetService'
-	| 'PutBucket';
+	| 'PutBucket'
+	| 'DeleteBucket';
 
 /** What a {@link BinderError} carries besides its message. Every field is safe to log: no secrets. */
 export type BinderErrorDetails = {
