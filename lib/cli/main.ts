@@ -18,6 +18,7 @@ import {createPrinter, processIo, type CliIo, type Printer} from './output.js';
 import {createProgress, NO_PROGRESS, type Progress} from './progress.js';
 import {waitForSignal} from './signals.js';
 import {runStart} from './start.js';
+import {DoctorUsageError, runDoctor} from '../doctor/command.js';
 import {COMMAND_HELP, overview} from './usage.js';
 
 /** A mistake in how the CLI was called: exit code 2. */
@@ -356,6 +357,23 @@ const emulator: Command = async ({args, env, io}) => {
 	return 0;
 };
 
+/** `doctor`: the deployment checked from outside, one line per check (lib/doctor). */
+const doctor: Command = async ({args, runEnv, print, io}) => {
+	try {
+		return await runDoctor({
+			args,
+			runEnv,
+			io: {line: print.line, errorLine: print.errorLine, progress: io.stderr.isTTY === true ? (text) => print.stderr(text) : undefined, now: io.now},
+		});
+	} catch (error) {
+		if (error instanceof DoctorUsageError) {
+			throw new UsageError(error.message);
+		}
+
+		throw error;
+	}
+};
+
 const COMMANDS: Record<string, Command> = {
 	bind: perBucket('bind'),
 	status: perBucket('status'),
@@ -366,6 +384,7 @@ const COMMANDS: Record<string, Command> = {
 	invoke,
 	serve,
 	emulator,
+	doctor,
 	start: async ({args, env, print}) => runStart(args, env, {print, usageError: (message) => new UsageError(message)}),
 };
 
