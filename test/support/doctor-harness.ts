@@ -14,7 +14,7 @@ import {putBucketEvent} from '../../lib/cli/start.js';
 import {DEMO_CREDENTIALS, startEmulator, type Emulator} from '../../lib/emulator/index.js';
 import {handle} from '../../lib/function/main-handler.js';
 import {serveFunction, type LocalServer} from '../../lib/function/local-server.js';
-import {startFakeTencentCloud, type FakeOptions, type FakeTencentCloud, type FunctionRef} from './fake-tencentcloud-api.js';
+import {ManualClock, startFakeTencentCloud, type FakeOptions, type FakeTencentCloud, type FunctionRef} from './fake-tencentcloud-api.js';
 
 const require = createRequire(import.meta.url);
 type Api = {call: (service: string, action: string, params?: unknown) => Promise<any>; close: () => void};
@@ -39,6 +39,8 @@ export const ROLE_KEY = {secretId: 'AKIDdoctorrole00000001', secretKey: 'doctor-
 export const REF: FunctionRef = {region: REGION, name: FUNCTION};
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'doctor-'));
+// Test files share one process (and this module): the folders go when the process does.
+process.on('exit', () => fs.rmSync(work, {recursive: true, force: true}));
 /** A HOME without ~/.tencentcloud/credentials, for every run. */
 export const HOME = path.join(work, 'home');
 fs.mkdirSync(HOME, {recursive: true});
@@ -87,6 +89,8 @@ export type Deployment = {
 	/** The plugin's API client on the fake (to change the deployment behind doctor's back). */
 	api: Api;
 	deploy: () => Promise<string[]>;
+	/** Resolves once every event delivered so far has been handled by the function. */
+	settled: () => Promise<void>;
 	close: () => Promise<void>;
 };
 
@@ -121,7 +125,8 @@ export async function startDeployment(options: DeploymentOptions = {}): Promise<
 	const api = new TencentApi({region: REGION, credentials: DEPLOYER, env: {TENCENTCLOUD_API_CONNECT_TO: fake.url}, sleep: async () => {}});
 	const config = await repositoryConfig();
 	const zip = createZip([{name: 'index.js', data: 'exports.main_handler = async () => "bundled elsewhere";'}]);
-	const wait = {intervalMs: 1, timeoutMs: 10_000, sleep: async () => {}, now: () => Date.now()};
+	// SCF's Creating/Updating last the fake's clock time: a manual clock is advanced by the deploy's own waits.
+	const wait = {intervalMs: 1000, timeoutMs: 600_000, sleep: async (ms: number) => (fake.clock instanceof ManualClock ? fake.clock.advance(ms) : undefined), now: () => fake.clock.now()};
 	const deploy = () => deployService({plan: buildPlan(config), zip, api, wait, log: () => {}});
 	if (options.deployed !== false) {
 		await deploy();
@@ -180,6 +185,11 @@ export async function startDeployment(options: DeploymentOptions = {}): Promise<
 		logs,
 		api,
 		deploy,
+		async settled() {
+			while (pending.size > 0) {
+				await Promise.all(pending);
+			}
+		},
 		async close() {
 			await Promise.all(pending);
 			api.close();
@@ -190,7 +200,3 @@ export async function startDeployment(options: DeploymentOptions = {}): Promise<
 	};
 }
 
-/** Remove the temporary folders (call from the last test's after hook). */
-export function cleanup(): void {
-	fs.rmSync(work, {recursive: true, force: true});
-}

@@ -168,6 +168,8 @@ export interface FakeTencentCloud {
 	consoleAddTrigger(ref: FunctionRef, trigger: {type: string; name: string; desc: string}): void;
 	/** Someone edits one environment variable in the console (undefined removes it). */
 	consoleSetVariable(ref: FunctionRef, key: string, value: string | undefined): void;
+	/** EventBridge activated or not from now on: whether ap-guangzhou has the cloud-service bus. */
+	setCloudBus(enabled: boolean): void;
 	/** The function's URL (its http trigger's `ExtranetUrl`) as reported from now on: e.g. a local `serve`. */
 	setFunctionUrl(ref: FunctionRef, url: string): void;
 	/** Someone changes the function's log delivery: another topic, or none. */
@@ -373,7 +375,7 @@ export async function startFakeTencentCloud(options: FakeOptions = {}): Promise<
 	const appId = options.appId ?? '1250000000';
 	const clock = options.clock ?? wallClock;
 	const times: TransitionTimes = {create: 0, update: 0, delete: 0, ...options.transitionMs};
-	const cloudBus = options.cloudBus ?? true;
+	let cloudBus = options.cloudBus ?? true;
 	const codeShaMode = options.codeSha256 ?? 'repackaged';
 	const models: Record<FakeService, ModelFile> = {
 		scf: loadModels('scf', 'v20180416'),
@@ -1096,6 +1098,9 @@ export async function startFakeTencentCloud(options: FakeOptions = {}): Promise<
 			const fn = findRef(ref);
 			fn.environment = fn.environment.filter((variable) => variable.Key !== key);
 			if (value !== undefined) fn.environment.push({Key: key, Value: value});
+		},
+		setCloudBus: (enabled) => {
+			cloudBus = enabled;
 		},
 		setFunctionUrl: (ref, url) => {
 			findRef(ref).urlOverride = url;
