@@ -19,7 +19,7 @@ const WITH_CANARY = [...ORDER.slice(0, 10), 'canary', ...ORDER.slice(10)];
 type Run = {code: number; results: CheckResult[]; byCheck: Record<string, CheckResult>; stdout: string; stderr: string; clock: number};
 
 /** Run doctor in-process with --json on the test's clock; `signal` stands for Ctrl-C. */
-async function doctor(deployment: Deployment, args: string[] = [], options: {file?: string; env?: Record<string, string | undefined>; json?: boolean; signal?: AbortSignal; onSleep?: (count: number) => void} = {}): Promise<Run> {
+async function doctor(deployment: Deployment, args: string[] = [], options: {file?: string; env?: Record<string, string | undefined>; json?: boolean; signal?: AbortSignal; onSleep?: (count: number) => void; progress?: (text: string) => void} = {}): Promise<Run> {
 	const out: string[] = [];
 	const err: string[] = [];
 	let clock = 0;
@@ -41,6 +41,7 @@ async function doctor(deployment: Deployment, args: string[] = [], options: {fil
 				signal.throwIfAborted();
 			},
 			signal: options.signal,
+			progress: options.progress,
 		},
 	});
 	const stdout = out.join('\n');
@@ -376,6 +377,23 @@ test('--canary when no event arrives: not bound within the timeout, on the test 
 		const audit = run.byCheck['cloudaudit-delivery']!;
 		assert.equal([audit.ok, audit.unverified], [false, undefined]);
 		assert.match(String(audit.fix), /enable the CloudAudit event source.*--canary-timeout/);
+	});
+});
+
+test('--canary on a terminal: a live line with the bucket, elapsed of the limit and the last status; erased before the report; none with --json', async () => {
+	await withDeployment({deliverEvents: false}, async (deployment) => {
+		const drawn: string[] = [];
+		const run = await doctor(deployment, ['--canary', '--canary-timeout', '8'], {json: false, progress: (text) => drawn.push(text)});
+		const bucket = /canary: creating (ccb-canary-[a-z0-9]{8}-1250000000)/.exec(run.stdout)![1]!;
+		const erase = '\r\u001B[2K';
+		assert.equal(
+			drawn,
+			[0, 1, 3, 7, 8].map((seconds) => `${erase}canary ${bucket}: waiting for CI on · 0m0${seconds}s of 0m08s · status off`).concat(erase),
+			'one line per status read, redrawn in place, then erased',
+		);
+		const quiet: string[] = [];
+		await doctor(deployment, ['--canary', '--canary-timeout', '8', '--json'], {progress: (text) => quiet.push(text)});
+		assert.equal(quiet, []);
 	});
 });
 

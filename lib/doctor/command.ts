@@ -370,9 +370,14 @@ async function withCanary(spec: DeploymentSpec, facts: Facts, run: CanaryRun): P
 
 	const started = io.now();
 	let last = 'creating the bucket';
+	let shown = '';
+	// Redrawn each second (the elapsed time moves) and at each status read; an unchanged line is not written again.
 	const draw = () => {
-		const elapsed = io.now() - started;
-		io.progress?.(`${ERASE_LINE}canary ${bucket}: waiting for CI on · ${clock(elapsed)} of ${clock(run.timeoutMs)} · ${last}`);
+		const line = `canary ${bucket}: waiting for CI on · ${clock(io.now() - started)} of ${clock(run.timeoutMs)} · ${last}`;
+		if (line !== shown) {
+			shown = line;
+			io.progress?.(`${ERASE_LINE}${line}`);
+		}
 	};
 
 	const timer = io.progress && !run.json ? setInterval(draw, 1000) : undefined;
