@@ -170,7 +170,7 @@ test('the facts doctor compares with are the plugin\'s: regions, bus, pattern, r
 // CAM
 // ---------------------------------------------------------------------------------------------------------
 
-const CI_RESOURCE = 'qcs::ci:ap-guangzhou:uid/1250000000:bucket/photos-1250000000';
+const CI_RESOURCE = 'qcs::ci:ap-guangzhou:uid/1250000000:bucket/photos-1250000000/*';
 
 test('the shipped policy allows what binding needs; the shipped trust policy lets SCF assume the role', () => {
 	const policies = [parsePolicy('CosCiBinderPolicy', shippedPolicy())];
@@ -178,7 +178,7 @@ test('the shipped policy allows what binding needs; the shipped trust policy let
 		assert.equal(decide(policies, permission.action, permission.resource('ap-guangzhou', '1250000000', 'photos-1250000000')), {decision: 'allow', policy: 'CosCiBinderPolicy'}, permission.action);
 	}
 
-	assert.equal(decide(policies, 'ci:CreateCIBucket', 'qcs::ci:ap-guangzhou:uid/1300000000:bucket/theirs-1300000000'), {decision: 'none'}, 'another account\'s bucket');
+	assert.equal(decide(policies, 'ci:CreateCIBucket', 'qcs::ci:ap-guangzhou:uid/1300000000:bucket/theirs-1300000000/*'), {decision: 'none'}, 'another account\'s bucket');
 	assert.equal(decide(policies, 'ci:DeleteCIBucket', CI_RESOURCE), {decision: 'none'});
 	assert.ok(trustAllows(parsePolicy('trust', shippedTrust()), 'scf.qcloud.com'));
 	assert.not.ok(trustAllows(parsePolicy('trust', shippedTrust().replace('scf.qcloud.com', 'cvm.qcloud.com')), 'scf.qcloud.com'));

@@ -85,7 +85,7 @@ test('a healthy deployment: every check passes except cloudaudit-delivery, which
 
 		assert.match(run.byCheck.code!.detail, /the package of the last deploy/);
 		assert.match(run.byCheck['eventbridge-rule']!.detail, new RegExp(`${RULE} on eb-cloudgz01 → ${FUNCTION}`));
-		assert.match(run.byCheck['role-policy']!.detail, /allows ci:CreateCIBucket on qcs::ci:ap-guangzhou:uid\/1250000000:bucket\/examplebucket-1250000000, ci:DescribeCIBuckets, cos:GetService \(CosCiBinderPolicy\)/);
+		assert.match(run.byCheck['role-policy']!.detail, /allows ci:CreateCIBucket on qcs::ci:ap-guangzhou:uid\/1250000000:bucket\/examplebucket-1250000000\/\*, ci:DescribeCIBuckets, cos:GetService \(CosCiBinderPolicy\)/);
 		assert.match(run.stderr, /doctor: 11 passed, 0 failed, 1 not verified \(--canary proves the event path\)/);
 		assert.equal(deployment.fake.mutatingCalls(), [], 'doctor only reads through API 3.0');
 		assert.ok(apiCalls(deployment).every((call) => /:(Get|List|Search)/.test(call)), apiCalls(deployment).join(' '));
@@ -106,7 +106,7 @@ test('--canary on a healthy deployment: the CloudAudit event binds the bucket, i
 		assert.match(String(canary.logLine), /"trigger":"cloudaudit"/);
 		assert.match(canary.detail, /was bound in 1\.0 s; function log: .*; bucket deleted afterwards$/);
 		assert.match(run.byCheck['cloudaudit-delivery']!.detail, /CloudAudit PutBucket event reached the function/);
-		assert.match(run.byCheck['role-policy']!.detail, new RegExp(`bucket/${String(canary.bucket)}`), 'the policy is evaluated for the canary bucket');
+		assert.match(run.byCheck['role-policy']!.detail, new RegExp(`bucket/${String(canary.bucket)}/\\*`), 'the policy is evaluated for the canary bucket');
 		assert.is(deployment.emulator.bucket(String(canary.bucket)), undefined, 'deleted');
 		const own = deployment.emulator.requests.filter((entry) => entry.host.startsWith(String(canary.bucket)));
 		assert.equal(
@@ -118,6 +118,41 @@ test('--canary on a healthy deployment: the CloudAudit event binds the bucket, i
 		);
 		assert.ok(own.some((entry) => entry.operation === 'CreateCIBucket' && entry.secretId === ROLE_KEY.secretId), 'bound by the function, with the role\'s keys');
 		assert.ok(apiCalls(deployment).includes('cls:SearchLog'));
+	});
+});
+
+test('deploy/cam-doctor-policy.json allows every call doctor --canary makes, API 3.0 and COS/CI alike', async () => {
+	const {readFileSync} = await import('node:fs');
+	const {decide, parsePolicy} = await import('../lib/doctor/cam-policy.js');
+	const {ROOT} = await import('./support/doctor-harness.js');
+	const policy = parsePolicy('doctor', readFileSync(`${ROOT}/deploy/cam-doctor-policy.json`, 'utf8').replaceAll('UIN', '100000000001').replaceAll('APPID', APP_ID));
+	await withDeployment({}, async (deployment) => {
+		deployment.fake.clearCalls();
+		deployment.emulator.clearRequests();
+		const run = await doctor(deployment, ['--canary']);
+		expectOnly(run, []);
+		const fnResource = `qcs::scf:${REGION}:uin/100000000001:namespace/default/function/${FUNCTION}`;
+		const calls = new Set(apiCalls(deployment));
+		assert.equal(
+			[...calls].sort(),
+			['cam:GetPolicy', 'cam:GetRole', 'cam:GetUserAppId', 'cam:ListAttachedRolePolicies', 'cls:SearchLog', 'eb:GetRule', 'eb:ListEventBuses', 'eb:ListRules', 'eb:ListTargets', 'scf:GetFunction', 'scf:GetFunctionAddress', 'scf:ListTriggers', 'sts:GetCallerIdentity'],
+		);
+		for (const call of calls) {
+			const resource = call.startsWith('scf:') ? fnResource : '*';
+			assert.is(decide([policy], call, resource).decision, 'allow', call);
+		}
+
+		// CI reads the status for ci:DescribeCIBuckets (460/97481); COS bucket resources are `<bucket-appid>/*` (598/69901).
+		const cosAction: Record<string, string> = {GetService: 'cos:GetService', PutBucket: 'cos:PutBucket', DeleteBucket: 'cos:DeleteBucket', DescribeCIBucketStatus: 'ci:DescribeCIBuckets'};
+		const own = deployment.emulator.requests.filter((entry) => entry.secretId === DEPLOYER.secretId);
+		assert.equal([...new Set(own.map((entry) => entry.operation))].sort(), ['DeleteBucket', 'DescribeCIBucketStatus', 'GetService', 'PutBucket']);
+		for (const entry of own) {
+			const bucket = entry.host.split('.')[0]!;
+			const resource = entry.operation === 'PutBucket' || entry.operation === 'DeleteBucket' ? `qcs::cos:${REGION}:uid/${APP_ID}:${bucket}/*` : '*';
+			assert.is(decide([policy], cosAction[entry.operation]!, resource).decision, 'allow', entry.operation);
+		}
+
+		assert.is(decide([policy], 'cos:DeleteBucket', `qcs::cos:${REGION}:uid/${APP_ID}:photos-${APP_ID}/*`).decision, 'none', 'only canary buckets can be deleted');
 	});
 });
 
@@ -230,7 +265,7 @@ test('role-policy: nothing allows CreateCIBucket; a deny wins over an allow', as
 	await withDeployment({role: {policies: [{name: 'ListingOnly', document: listingOnly}]}}, async (deployment) => {
 		const run = await doctor(deployment);
 		expectOnly(run, ['role-policy', 'cloudaudit-delivery']);
-		assert.is(run.byCheck['role-policy']!.detail, 'role CosCiBinderRole: ci:CreateCIBucket on qcs::ci:ap-guangzhou:uid/1250000000:bucket/examplebucket-1250000000 is allowed by no attached policy');
+		assert.is(run.byCheck['role-policy']!.detail, 'role CosCiBinderRole: ci:CreateCIBucket on qcs::ci:ap-guangzhou:uid/1250000000:bucket/examplebucket-1250000000/* is allowed by no attached policy');
 		assert.match(String(run.byCheck['role-policy']!.fix), /Attach deploy\/cam-policy\.json/);
 	});
 	const deny = {version: '2.0', statement: [{effect: 'deny', action: 'ci:*', resource: '*'}]};

@@ -380,7 +380,8 @@ async function withCanary(spec: DeploymentSpec, facts: Facts, run: CanaryRun): P
 		}
 	};
 
-	const timer = io.progress && !run.json ? setInterval(draw, 1000) : undefined;
+	let polled = false;
+	const timer = io.progress && !run.json ? setInterval(() => polled && draw(), 1000) : undefined;
 	timer?.unref();
 	if (!run.json) {
 		io.line(run.scrub(`canary: creating ${bucket} in ${spec.region}; waiting up to ${clock(run.timeoutMs)} for its CI status to be on (Ctrl-C stops and deletes it)`));
@@ -399,6 +400,7 @@ async function withCanary(spec: DeploymentSpec, facts: Facts, run: CanaryRun): P
 				sleep: run.sleep,
 				onPoll: ({status, error}) => {
 					last = status ? `status ${status}` : `no status yet (${error ?? 'unknown'})`;
+					polled = true;
 					if (timer) {
 						draw();
 					}

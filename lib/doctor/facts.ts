@@ -43,10 +43,11 @@ export const SCF_SERVICE_PRINCIPAL = 'scf.qcloud.com';
 
 /**
 What binding needs, as deploy/cam-policy.json grants it: CreateCIBucket on the account's buckets,
-DescribeCIBuckets and GetService (which only take `*`).
+DescribeCIBuckets and GetService (which only take `*`). A bucket's CI resource is written
+`qcs::ci:<region>:uid/<appid>:bucket/<bucket>/*` (CI authorization granularity, www.tencentcloud.com/document/product/1045/49896).
 */
 export const REQUIRED_PERMISSIONS = Object.freeze([
-	{action: 'ci:CreateCIBucket', resource: (region: string, appId: string, bucket: string) => `qcs::ci:${region}:uid/${appId}:bucket/${bucket}`},
+	{action: 'ci:CreateCIBucket', resource: (region: string, appId: string, bucket: string) => `qcs::ci:${region}:uid/${appId}:bucket/${bucket}/*`},
 	{action: 'ci:DescribeCIBuckets', resource: () => '*'},
 	{action: 'cos:GetService', resource: () => '*'},
 ] as const);
