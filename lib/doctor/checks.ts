@@ -515,7 +515,7 @@ export function checkCloudAudit(facts: Facts, canary: CanaryOutcome | undefined)
 	if (!canary.bound) {
 		return canary.interrupted
 			? unverified('cloudaudit-delivery', `${noApi}; the canary was interrupted before its bucket was bound`, 'Run doctor --canary again and let it finish.')
-			: fail('cloudaudit-delivery', `the canary bucket was not bound within the wait: ${noApi}, and the event did not reach the function (or the function could not bind)`, `${CLOUDAUDIT_SWITCH} If it is enabled, look at the function's logs for the canary bucket; a slow audit trail may need a longer --canary-timeout.`);
+			: fail('cloudaudit-delivery', `the canary bucket was not bound within the wait: ${noApi}, and the event did not reach the function (or the function could not bind)`, `${CLOUDAUDIT_SWITCH} If it is enabled, look at the function's logs for the canary bucket (an UnsupportedEvent line means the event's shape is not what the function expects: please open an issue with it); a slow audit trail may need a longer --canary-timeout.`);
 	}
 
 	const log = canary.log && 'line' in canary.log ? canary.log : undefined;
