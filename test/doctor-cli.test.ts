@@ -1,8 +1,14 @@
 // `cos-ci-binder doctor --canary` as users run it: a child process, real signals, real time (no assertion on it).
+import {spawn} from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as esbuild from 'esbuild';
 import {test} from 'uvu';
 import * as assert from 'uvu/assert';
 import {jsonLines, runCli} from './support/cli.js';
-import {DEPLOYER, HTTP_TOKEN, ROLE_KEY, serviceFile, startDeployment} from './support/doctor-harness.js';
+import {DEPLOYER, HTTP_TOKEN, ROLE_KEY, ROOT, serviceFile, startDeployment} from './support/doctor-harness.js';
+import {SCF_NODE_VERSION, scfNodePath} from './support/scf-runtime.mjs';
 
 test('Ctrl-C while the canary waits: the bucket is deleted, the report says so, exit 1', async () => {
 	const deployment = await startDeployment({deliverEvents: false});
@@ -53,6 +59,46 @@ test('doctor --canary --json end to end: 13 objects, all ok, exit 0; no secret i
 		}
 	} finally {
 		await deployment.close();
+	}
+});
+
+test(`doctor --canary under Node ${SCF_NODE_VERSION} (the oldest runtime we promise), bundled as npx would run it: exit 0`, async () => {
+	const work = fs.mkdtempSync(path.join(os.tmpdir(), 'doctor-node18-'));
+	const cli = path.join(work, 'cli.mjs');
+	await esbuild.build({
+		absWorkingDir: ROOT,
+		entryPoints: [path.join(ROOT, 'lib/cli/bin.ts')],
+		outfile: cli,
+		bundle: true,
+		platform: 'node',
+		target: 'node18',
+		format: 'esm',
+		banner: {js: "import {createRequire as __cr} from 'node:module'; const require = __cr(import.meta.url);"},
+		logLevel: 'warning',
+	});
+	const deployment = await startDeployment();
+	try {
+		const run = await new Promise<{code: number | null; stdout: string; stderr: string}>((resolve, reject) => {
+			const child = spawn(scfNodePath(), [cli, 'doctor', '--canary', '--json', '--config', serviceFile()], {env: deployment.env, stdio: ['ignore', 'pipe', 'pipe']});
+			let stdout = '';
+			let stderr = '';
+			child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+			child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+			const watchdog = setTimeout(() => child.kill('SIGKILL'), 60_000);
+			child.on('error', reject);
+			child.on('close', (code) => {
+				clearTimeout(watchdog);
+				resolve({code, stdout, stderr});
+			});
+		});
+		assert.is(run.code, 0, run.stdout + run.stderr);
+		assert.equal(
+			jsonLines(run.stdout).map((result) => [result.check, result.ok]),
+			['keys', 'function', 'runtime', 'code', 'role', 'timer-trigger', 'url-trigger', 'eventbridge-rule', 'healthz', 'status', 'canary', 'role-policy', 'cloudaudit-delivery'].map((check) => [check, true]),
+		);
+	} finally {
+		await deployment.close();
+		fs.rmSync(work, {recursive: true, force: true});
 	}
 });
 
