@@ -93,10 +93,18 @@ test('drill 3 — connection resets (20% of requests): no crash, resets retried,
 		assertThrowRule(run, 'resets');
 		assertInvariants(run, d.emu, {label: 'resets'});
 		assert.is(run.error, undefined, describeRun(run));
-		assert.ok(run.summary!.bound + run.summary!['already-bound'] >= BUCKETS * 0.95, describeRun(run));
+		// Reads are retried; a bind whose answer was lost is re-read and sent again only once (never blindly),
+		// so a bucket may fail only when resets took both of its binds, or every attempt of a read. Which
+		// requests the seeded faults hit depends on the order of 16 concurrent lanes, so the assertion is
+		// on that mechanism, per bucket, not on a share of buckets (about 4% of unbound ones fail this way).
+		const resetsOf = (bucket: string, operation: string) =>
+			d.emu.requests.filter((entry) => entry.code === 'ConnectionReset' && entry.operation === operation && entry.host.startsWith(`${bucket}.`)).length;
 		for (const item of run.results.filter((result) => result.outcome === 'failed')) {
 			assert.ok(item.transient && item.code === 'NetworkError', `${item.bucket}: ${item.code}`);
+			assert.ok(resetsOf(item.bucket, 'CreateCIBucket') >= 2 || resetsOf(item.bucket, 'DescribeCIBucketStatus') >= 4, `${item.bucket} failed without its binds or reads all reset`);
 		}
+
+		assert.ok(run.summary!.bound + run.summary!['already-bound'] + run.summary!.failed === BUCKETS, describeRun(run));
 
 		const resets = d.emu.requests.filter((entry) => entry.code === 'ConnectionReset').length;
 		assert.ok(resets > 20, `resets were injected (${resets})`);

@@ -1,6 +1,6 @@
 'use strict';
 // The deploy record: what the last successful `serverless deploy` put in place, kept on the function itself
-// as one environment variable, so the next deploy (and a future `doctor`) compares with a fact we wrote
+// as one environment variable, so the next deploy (and `cos-ci-binder doctor`) compares with a fact we wrote
 // instead of guessing at what SCF reports. Pure: encode, decode, compare; no I/O.
 //
 // Why an environment variable: it is read back with the GetFunction call every deploy makes anyway, it needs

@@ -14,6 +14,7 @@ import {waitForStop} from '../utils/signals.js';
 import {bucketArguments, concurrencyOption, integerOption, parseCommandArgs, readJsonFile, regionOption, UsageError} from './args.js';
 import {createPrinter, type CliIo, type PrintedRecord, type Printer} from './output.js';
 import {createProgress, NO_PROGRESS, type Progress} from './progress.js';
+import {DoctorUsageError, runDoctor} from '../doctor/command.js';
 
 /** 0 when every bucket ended as planned; a bucket left undone for lack of time counts as not. */
 export const exitFor = (results: readonly BucketResult[]) => (allSettled(results.filter((result) => result.outcome !== 'skipped')) && !results.some((result) => result.outcome === 'skipped' && result.code === 'TimeBudget') ? 0 : 1);
@@ -261,4 +262,21 @@ export const emulator: Command = async ({args, env, io}) => {
 	}
 
 	return 0;
+};
+
+/** `doctor`: the deployment checked from outside, one line per check (lib/doctor). */
+export const doctor: Command = async ({args, runEnv, print, io}) => {
+	try {
+		return await runDoctor({
+			args,
+			runEnv,
+			io: {line: print.line, errorLine: print.errorLine, progress: io.stderr.isTTY === true ? (text) => print.stderr(text) : undefined, now: io.now},
+		});
+	} catch (error) {
+		if (error instanceof DoctorUsageError) {
+			throw new UsageError(error.message);
+		}
+
+		throw error;
+	}
 };

@@ -153,6 +153,42 @@ Options:
 
 Exit codes: 0 stopped by a signal; 2 usage error.`,
 	},
+	doctor: {
+		synopsis: 'doctor [--stage S] [--region R] [--canary]',
+		summary: 'Check the deployed function, its triggers and the event path',
+		text: `Usage: cos-ci-binder doctor [--stage S] [--region R] [--canary] [--json] [options]
+
+Check the deployment that serverless.yml (in this folder) describes, with the deploying key, and print
+one line per check with what to do when it fails: the keys; the function (Active, runtime, the code of
+the last deploy, its execution role and what the role's policy allows); the timer and function URL
+triggers and the EventBridge rule against serverless.yml; whether CloudAudit reaches EventBridge; the
+function URL's /healthz, and /status for one bucket with the function's token. Only reads, except the
+canary.
+
+--canary also creates a bucket ccb-canary-<random>-<appid> in the region, waits until its CI status is
+on (that proves the whole event path), shows how long it took and the function's log line for it, and
+deletes the bucket again, also when it fails or on Ctrl-C.
+
+Options:
+  --stage S            the stage deployed (default: serverless.yml's, else dev)
+  --region R           the region deployed (default: serverless.yml's)
+  --function K         the function to check, when serverless.yml has several
+  --param name=value   a param given to the deploy (repeatable)
+  --config F           the serverless file (default serverless.yml)
+  --canary             run the canary
+  --canary-timeout N   seconds to wait for the canary's CI status (default 600)
+  --json               one JSON object per check: {check, ok, detail, fix}
+  -h, --help           this help
+
+Environment:
+  TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY, TENCENTCLOUD_SESSION_TOKEN   the deploying key
+                       (or ~/.tencentcloud/credentials, as serverless deploy reads it)
+  BINDER_ENDPOINT      COS/CI calls to an emulator; TENCENTCLOUD_API_CONNECT_TO=http://HOST:PORT API 3.0 calls
+  BINDER_HTTP_TOKEN    used for /status only when the function has none
+
+Exit codes: 0 every check passed; 1 a check failed or could not be verified; 2 usage error, unreadable
+serverless.yml or missing credentials (nothing is sent).`,
+	},
 	start: {
 		synopsis: 'start [--once] [--apply] [--port N]',
 		summary: 'Emulator + function wired together (npm start)',

@@ -5,7 +5,8 @@ export type Operation =
 	| 'DeleteCIBucket'
 	| 'DescribeCIBuckets'
 	| 'GetService'
-	| 'PutBucket';
+	| 'PutBucket'
+	| 'DeleteBucket';
 
 /**
 The codes we give ourselves. Code that compares against one of these is checked by the compiler: a

@@ -70,6 +70,24 @@ export function performOperation(operation: EmulatorOperation, context: Operatio
 			return ok('');
 		}
 
+		case 'DeleteBucket': {
+			if (context.route.kind !== 'bucket-cos') {
+				throw new Error(`DeleteBucket routed to a ${context.route.kind} host`);
+			}
+
+			// "删除之前要求存储桶为空" and a 204 on success (DELETE Bucket, 436/7732). The emulator holds no objects,
+			// so every bucket is empty; one that is not here, or is in another region, is NoSuchBucket.
+			const region = checkRegion(context.route.region);
+			const id = checkBucketId(context.route.bucketId);
+			const bucket = context.store.get(id.id);
+			if (bucket === undefined || bucket.region !== region) {
+				throw new EmulatorError('NoSuchBucket', `The specified bucket does not exist: ${id.id} in ${region}`);
+			}
+
+			context.store.delete(bucket.bucket);
+			return {status: 204, contentType: XML, body: ''};
+		}
+
 		default: {
 			throw new Error(`No handler for operation ${operation}`);
 		}

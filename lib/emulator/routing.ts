@@ -193,7 +193,8 @@ export function routeOperation(route: HostRoute, method: string, path: string, h
 				return noSuchPath();
 			}
 
-			return method === 'PUT' ? 'PutBucket' : notAllowed('PUT');
+			// DELETE Bucket: `DELETE /` on the bucket's COS host (COS API, 436/7732).
+			return method === 'PUT' ? 'PutBucket' : method === 'DELETE' ? 'DeleteBucket' : notAllowed('PUT, DELETE');
 		}
 	}
 }

@@ -93,6 +93,7 @@ export const OPERATIONS = [
 	'DescribeCIBuckets',
 	'GetService',
 	'PutBucket',
+	'DeleteBucket',
 	'Admin',
 	'Unknown',
 ] as const;

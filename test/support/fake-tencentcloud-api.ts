@@ -1,4 +1,5 @@
-// A loopback fake of the Tencent Cloud API 3.0 endpoints the deploy plugin uses (SCF, EventBridge, STS). It
+// A loopback fake of the Tencent Cloud API 3.0 endpoints the deploy plugin and `doctor` use (SCF, EventBridge,
+// STS, and for doctor's reads CAM and CLS). It
 // keeps per-region state in memory, answers like the real API (HTTP 200, `{"Response": {…, "RequestId"}}`,
 // errors as `{"Response": {"Error": {"Code", "Message"}, "RequestId"}}`), and records every call.
 //
@@ -30,7 +31,7 @@ export type FakeCredential = {
 	subAccountUin?: string;
 };
 
-export type FakeService = 'scf' | 'eb' | 'sts';
+export type FakeService = 'scf' | 'eb' | 'sts' | 'cam' | 'cls';
 
 /** One answered request. Never holds the Authorization header, the secret key, the token or code bytes. */
 export type FakeCall = {
@@ -124,7 +125,19 @@ export type FakeFunction = {
 	/** Clock time the current transitional state ends. */
 	readyAt: number;
 	triggers: FakeTrigger[];
+	/** The CLS topic its logs go to (GetFunction `ClsTopicId`); every function gets one, as SCF's default delivery does (583/39328). */
+	clsTopicId: string | undefined;
+	clsLogsetId: string | undefined;
+	/** Replaces the generated function URL, so it can point at a local `serve` (setFunctionUrl). */
+	urlOverride: string | undefined;
 };
+
+/** A CAM policy: `document` is the policy JSON as CAM stores it. */
+export type FakePolicy = {id: number; name: string; document: string; /** 1 custom, 2 preset (GetPolicyResponse.Type). */ type: 1 | 2};
+/** A CAM role: its trust policy (`PolicyDocument` of GetRole's RoleInfo) and the policies attached to it. */
+export type FakeRole = {id: string; name: string; trustPolicy: string; policyIds: number[]};
+/** One function log line as SCF delivers it to CLS (user log, SCF_Type Custom: 583/60336). */
+export type FakeLogLine = {topicId: string; time: number; fields: Record<string, string | number>};
 
 export type FakeRule = {region: string; RuleId: string; RuleName: string; EventBusId: string; EventPattern: string; Enable: boolean; Description: string};
 export type FakeTarget = {region: string; TargetId: string; RuleId: string; EventBusId: string; Type: string; TargetDescription: {ResourceDescription: string}};
@@ -142,7 +155,7 @@ export interface FakeTencentCloud {
 	/** A copy of the call log, oldest first. */
 	readonly calls: FakeCall[];
 	clearCalls(): void;
-	/** Calls whose action does not start with Get, List or Describe. */
+	/** Calls whose action does not start with Get, List, Describe or Search. */
 	mutatingCalls(): FakeCall[];
 	/** The next `times` calls of `action` fail with `code`. */
 	injectError(action: string, error: InjectedError): void;
@@ -155,6 +168,20 @@ export interface FakeTencentCloud {
 	consoleAddTrigger(ref: FunctionRef, trigger: {type: string; name: string; desc: string}): void;
 	/** Someone edits one environment variable in the console (undefined removes it). */
 	consoleSetVariable(ref: FunctionRef, key: string, value: string | undefined): void;
+	/** EventBridge activated or not from now on: whether ap-guangzhou has the cloud-service bus. */
+	setCloudBus(enabled: boolean): void;
+	/** The function's URL (its http trigger's `ExtranetUrl`) as reported from now on: e.g. a local `serve`. */
+	setFunctionUrl(ref: FunctionRef, url: string): void;
+	/** Someone changes the function's log delivery: another topic, or none. */
+	consoleSetLogTopic(ref: FunctionRef, topicId: string | undefined): void;
+	/** The function writes one line to stdout: SCF delivers it to the function's CLS topic (583/60336). Returns false without a topic. */
+	appendLog(ref: FunctionRef, line: {message: string; requestId: string; time?: number}): boolean;
+	/** CAM: create (or replace) a role with a trust policy and attached policies; returns the role. */
+	addRole(role: {name: string; trustPolicy: unknown; policies?: Array<{name: string; document: unknown; type?: 1 | 2}>}): FakeRole;
+	/** CAM: the role's attached policies become these. */
+	setRolePolicies(roleName: string, policies: Array<{name: string; document: unknown; type?: 1 | 2}>): void;
+	roles(): FakeRole[];
+	policies(): FakePolicy[];
 	close(): Promise<void>;
 }
 
@@ -162,7 +189,14 @@ const VERSIONS: Record<string, {service: FakeService; models: string}> = {
 	'2018-04-16': {service: 'scf', models: 'v20180416'},
 	'2021-04-16': {service: 'eb', models: 'v20210416'},
 	'2018-08-13': {service: 'sts', models: 'v20180813'},
+	'2019-01-16': {service: 'cam', models: 'v20190116'},
+	'2020-10-16': {service: 'cls', models: 'v20201016'},
 };
+/**
+Services without regions: CAM's action pages list Region as "公共参数，本接口不需要传递此参数" (CAM API, product 598),
+and the fake has always let STS go without one (the SDK sends it anyway).
+*/
+const REGIONLESS = new Set<FakeService>(['sts', 'cam']);
 const SIGNATURE = /^TC3-HMAC-SHA256 Credential=([^/\s]+)\/(\d{4}-\d{2}-\d{2})\/([^/\s]+)\/tc3_request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})$/;
 /** "Timestamp 和服务器时间相差不得超过五分钟" (AuthFailure.SignatureExpire, common error codes). Wall time: it is the SDK's clock. */
 const MAX_SKEW_SECONDS = 300;
@@ -341,12 +375,14 @@ export async function startFakeTencentCloud(options: FakeOptions = {}): Promise<
 	const appId = options.appId ?? '1250000000';
 	const clock = options.clock ?? wallClock;
 	const times: TransitionTimes = {create: 0, update: 0, delete: 0, ...options.transitionMs};
-	const cloudBus = options.cloudBus ?? true;
+	let cloudBus = options.cloudBus ?? true;
 	const codeShaMode = options.codeSha256 ?? 'repackaged';
 	const models: Record<FakeService, ModelFile> = {
 		scf: loadModels('scf', 'v20180416'),
 		eb: loadModels('eb', 'v20210416'),
 		sts: loadModels('sts', 'v20180813'),
+		cam: loadModels('cam', 'v20190116'),
+		cls: loadModels('cls', 'v20201016'),
 	};
 
 	const calls: FakeCall[] = [];
@@ -355,6 +391,10 @@ export async function startFakeTencentCloud(options: FakeOptions = {}): Promise<
 	const codes = new Map<string, Buffer>();
 	const rules = new Map<string, FakeRule>();
 	const targets = new Map<string, FakeTarget>();
+	const roles = new Map<string, FakeRole>();
+	const policies = new Map<number, FakePolicy>();
+	const logLines: FakeLogLine[] = [];
+	let policySequence = 200_000_000;
 	let sequence = 0;
 	const nextId = (prefix: string) => `${prefix}-${(++sequence).toString(36).padStart(8, '0')}`;
 	const stamp = () => new Date(clock.now()).toISOString().replace('T', ' ').slice(0, 19);
@@ -365,6 +405,36 @@ export async function startFakeTencentCloud(options: FakeOptions = {}): Promise<
 	];
 
 	const fnKey = (region: string, namespace: string, name: string) => `${region}/${namespace}/${name}`;
+	const uuidOf = (seed: string) => sha256(seed).slice(0, 32).replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
+	const jsonText = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
+	function roleOf(params: Params): FakeRole {
+		const id = str(params, 'RoleId');
+		const name = str(params, 'RoleName');
+		// "入参 RoleId 与 RoleName 二选一" (GetRoleRequest, ListAttachedRolePoliciesRequest).
+		if ((id === undefined) === (name === undefined)) throw new ApiError('InvalidParameter.ParamError', 'Give exactly one of RoleId and RoleName (入参 RoleId 与 RoleName 二选一).');
+		const role = [...roles.values()].find((candidate) => (id === undefined ? candidate.name === name : candidate.id === id));
+		// "角色不存在" (InvalidParameter.RoleNotExist, TencentCloud/tencentcloud-sdk-go tencentcloud/cam/v20190116/errors.go).
+		if (!role) throw new ApiError('InvalidParameter.RoleNotExist', `角色不存在 (${id ?? name}).`);
+		return role;
+	}
+	function storePolicies(list: Array<{name: string; document: unknown; type?: 1 | 2}>): number[] {
+		return list.map((policy) => {
+			const existing = [...policies.values()].find((candidate) => candidate.name === policy.name);
+			const stored: FakePolicy = {id: existing?.id ?? ++policySequence, name: policy.name, document: jsonText(policy.document), type: policy.type ?? 1};
+			policies.set(stored.id, stored);
+			return stored.id;
+		});
+	}
+	/** `Key:"phrase"` terms joined by AND: the part of CQL (CLS query syntax, 614/47044) SCF's log search tutorial uses (583/43329). */
+	function parseQuery(query: string): Array<{key: string; value: string}> {
+		const text = query.trim();
+		if (text === '' || text === '*') return [];
+		return text.split(/\s+AND\s+/).map((term) => {
+			const match = /^([A-Za-z_][A-Za-z0-9_]*):"((?:[^"\\]|\\.)*)"$/.exec(term.trim());
+			if (!match) throw new ApiError('InvalidParameter', `QueryString: the fake understands Key:"value" terms joined by AND, not ${JSON.stringify(term.slice(0, 80))}.`);
+			return {key: match[1]!, value: match[2]!.replace(/\\(.)/g, '$1')};
+		});
+	}
 
 	/** Let time do its work: a transitional state whose time is up settles. */
 	function refresh(fn: FakeFunction): FakeFunction | undefined {
@@ -443,13 +513,18 @@ export async function startFakeTencentCloud(options: FakeOptions = {}): Promise<
 		const timeout = num(params, 'Timeout');
 		if (timeout !== undefined && (!Number.isInteger(timeout) || timeout < 1 || timeout > 900)) throw new ApiError('InvalidParameterValue.Timeout', `Timeout ${timeout}: 1-900 s (CreateFunctionRequest.Timeout).`);
 	}
-	function listedTrigger(trigger: FakeTrigger) {
+	function listedTrigger(trigger: FakeTrigger, fn?: FakeFunction) {
+		let desc = trigger.desc;
+		if (trigger.type === 'http' && fn?.urlOverride) {
+			const parsed = JSON.parse(desc) as {NetConfig: Record<string, unknown>};
+			desc = JSON.stringify({...parsed, NetConfig: {...parsed.NetConfig, ExtranetUrl: fn.urlOverride}});
+		}
 		return {
 			Enable: trigger.enable,
 			Qualifier: trigger.qualifier,
 			TriggerName: trigger.name,
 			Type: trigger.type,
-			TriggerDesc: trigger.desc,
+			TriggerDesc: desc,
 			AvailableStatus: 'Available',
 			CustomArgument: trigger.customArgument ?? null,
 			AddTime: trigger.addTime,
@@ -531,7 +606,8 @@ export async function startFakeTencentCloud(options: FakeOptions = {}): Promise<
 					Type: 'Event',
 					Qualifier: '$LATEST',
 					CodeSize: fn.codeBytes,
-					Triggers: fn.triggers.map(listedTrigger),
+					Triggers: fn.triggers.map((trigger) => listedTrigger(trigger, fn)),
+					...(fn.clsTopicId ? {ClsTopicId: fn.clsTopicId, ClsLogsetId: fn.clsLogsetId} : {}),
 					ModTime: stamp(),
 				};
 			},
@@ -567,6 +643,10 @@ export async function startFakeTencentCloud(options: FakeOptions = {}): Promise<
 					status: 'Creating',
 					readyAt: 0,
 					triggers: [],
+					// SCF's default delivery: a topic of its own logset per function (583/39328); ids are UUIDs.
+					clsTopicId: uuidOf(`topic/${region}/${namespace}/${name}`),
+					clsLogsetId: uuidOf(`logset/${region}`),
+					urlOverride: undefined,
 				};
 				transition(fn, 'Creating');
 				functions.set(fnKey(region, namespace, name), fn);
@@ -623,7 +703,7 @@ export async function startFakeTencentCloud(options: FakeOptions = {}): Promise<
 			},
 			ListTriggers(region, params) {
 				const fn = findFunction(region, params);
-				return {TotalCount: fn.triggers.length, Triggers: page(fn.triggers, params).map(listedTrigger)};
+				return {TotalCount: fn.triggers.length, Triggers: page(fn.triggers, params).map((trigger) => listedTrigger(trigger, fn))};
 			},
 			CreateTrigger(region, params) {
 				if (!CREATE_TRIGGER_REGIONS.has(region)) throw new ApiError('UnsupportedRegion', `接口不支持所传地域 ${region} (CreateTrigger supports ${[...CREATE_TRIGGER_REGIONS].join(', ')}: 583/18589).`);
@@ -793,6 +873,89 @@ export async function startFakeTencentCloud(options: FakeOptions = {}): Promise<
 				return {Arn: `qcs::cam::uin/${uin}:uin/${caller}`, AccountId: uin, UserId: caller, PrincipalId: caller, Type: credential.subAccountUin ? 'CAMUser' : 'RootAccount'};
 			},
 		},
+		cam: {
+			// Uin: the caller, OwnerUin: the main account, AppId: the account's (GetUserAppIdResponse, cam_models.d.ts).
+			GetUserAppId: (_region, _params, credential) => ({Uin: credential.subAccountUin ?? uin, OwnerUin: uin, AppId: Number(appId)}),
+			GetRole(_region, params) {
+				const role = roleOf(params);
+				return {
+					RoleInfo: {
+						RoleId: role.id,
+						RoleName: role.name,
+						PolicyDocument: role.trustPolicy,
+						Description: '',
+						AddTime: '2024-01-01 00:00:00',
+						UpdateTime: '2024-01-01 00:00:00',
+						ConsoleLogin: 0,
+						RoleType: 'user',
+						SessionDuration: 7200,
+						RoleArn: `qcs::cam::uin/${uin}:roleName/${role.name}`,
+					},
+				};
+			},
+			ListAttachedRolePolicies(_region, params) {
+				const pageNumber = num(params, 'Page')!;
+				const perPage = num(params, 'Rp')!;
+				// "页码，从 1 开始"; "每页行数，不能大于200" (ListAttachedRolePoliciesRequest).
+				if (!Number.isInteger(pageNumber) || pageNumber < 1 || !Number.isInteger(perPage) || perPage < 1 || perPage > 200) throw new ApiError('InvalidParameter.ParamError', `Page from 1 and Rp from 1 to 200, got Page ${pageNumber}, Rp ${perPage}.`);
+				const role = roleOf(params);
+				const attached = role.policyIds.map((id) => policies.get(id)!);
+				return {
+					TotalNum: attached.length,
+					List: attached.slice((pageNumber - 1) * perPage, pageNumber * perPage).map((policy) => ({
+						PolicyId: policy.id,
+						PolicyName: policy.name,
+						AddTime: '2024-01-01 00:00:00',
+						PolicyType: policy.type === 2 ? 'QCS' : 'User',
+						CreateMode: 2,
+						Deactived: 0,
+						DeactivedDetail: [],
+						Description: '',
+					})),
+				};
+			},
+			GetPolicy(_region, params) {
+				const policy = policies.get(num(params, 'PolicyId')!);
+				// "策略ID不存在" (InvalidParameter.PolicyIdNotExist, cam errors.go).
+				if (!policy) throw new ApiError('InvalidParameter.PolicyIdNotExist', `策略不存在 (${String(params.PolicyId)}).`);
+				return {PolicyName: policy.name, Description: '', Type: policy.type, AddTime: '2024-01-01 00:00:00', UpdateTime: '2024-01-01 00:00:00', PolicyDocument: policy.document, PresetAlias: '', IsServiceLinkedRolePolicy: 0, Tags: []};
+			},
+		},
+		cls: {
+			SearchLog(region, params) {
+				const topicId = str(params, 'TopicId');
+				// "TopicId 和 Topics 不能同时使用，在一次请求中有且只能选择一个" (SearchLogRequest.TopicId); the fake has single topics only.
+				if (topicId === undefined || params.Topics !== undefined) throw new ApiError('InvalidParameter', 'The fake answers SearchLog on one TopicId (not Topics).');
+				const owner = [...functions.values()].find((fn) => fn.region === region && fn.clsTopicId === topicId);
+				// "日志主题不存在" (ResourceNotFound.TopicNotExist, tencentcloud-sdk-go tencentcloud/cls/v20201016/errors.go); topics are regional.
+				if (!owner) throw new ApiError('ResourceNotFound.TopicNotExist', `日志主题不存在 (${topicId} in ${region}).`);
+				const from = num(params, 'From')!;
+				const to = num(params, 'To')!;
+				// "时间范围为左闭右开区间 [From, To)" (SearchLogRequest.From).
+				if (!(from < to)) throw new ApiError('InvalidParameter', `From ${from} must be before To ${to} (milliseconds, [From, To)).`);
+				const syntax = num(params, 'QuerySyntax');
+				if (syntax !== undefined && syntax !== 1) throw new ApiError('InvalidParameter', 'The fake understands CQL (QuerySyntax 1) only.');
+				const limit = num(params, 'Limit') ?? 100;
+				// "默认为100，最大值为1000" (SearchLogRequest.Limit).
+				if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new ApiError('InvalidParameter', `Limit ${limit} is outside 1-1000.`);
+				const sort = str(params, 'Sort') ?? 'desc';
+				if (sort !== 'asc' && sort !== 'desc') throw new ApiError('InvalidParameter', `Sort ${sort}: asc or desc.`);
+				const terms = parseQuery(str(params, 'QueryString') ?? '');
+				// SCF_Message is full-text (a phrase matches inside it); the other SCF_* fields are compared whole (583/60336).
+				const matches = (line: FakeLogLine) =>
+					terms.every(({key, value}) => {
+						const field = line.fields[key];
+						return field !== undefined && (key === 'SCF_Message' ? String(field).includes(value) : String(field) === value);
+					});
+				const found = logLines.filter((line) => line.topicId === topicId && line.time >= from && line.time < to && matches(line)).sort((a, b) => (sort === 'asc' ? a.time - b.time : b.time - a.time));
+				return {
+					Context: '',
+					ListOver: found.length <= limit,
+					Analysis: false,
+					Results: found.slice(0, limit).map((line, index) => ({Time: line.time, TopicId: topicId, TopicName: `SCF_logtopic_${owner.namespace}`, Source: '', FileName: '', PkgId: `pkg-${index}`, PkgLogId: String(index), HighLights: [], LogJson: JSON.stringify(line.fields), HostName: '', RawLog: '', IndexStatus: ''})),
+				};
+			},
+		},
 	};
 
 	/**
@@ -877,7 +1040,7 @@ export async function startFakeTencentCloud(options: FakeOptions = {}): Promise<
 				}
 				if (!params || typeof params !== 'object' || Array.isArray(params)) throw new ApiError('InvalidParameter', 'The body is not a JSON object.');
 				checkRequest(models[service], action, params);
-				if (!region && service !== 'sts') throw new ApiError('MissingParameter', 'X-TC-Region is required.');
+				if (!region && !REGIONLESS.has(service)) throw new ApiError('MissingParameter', 'X-TC-Region is required.');
 				const error = injected.get(action);
 				if (error) {
 					if (--error.times <= 0) injected.delete(action);
@@ -909,7 +1072,7 @@ export async function startFakeTencentCloud(options: FakeOptions = {}): Promise<
 		clearCalls: () => {
 			calls.length = 0;
 		},
-		mutatingCalls: () => calls.filter((call) => !/^(Get|List|Describe)/.test(call.action)).map((call) => structuredClone(call)),
+		mutatingCalls: () => calls.filter((call) => !/^(Get|List|Describe|Search)/.test(call.action)).map((call) => structuredClone(call)),
 		injectError: (action, error) => {
 			injected.set(action, {...error, times: error.times ?? 1});
 		},
@@ -936,6 +1099,39 @@ export async function startFakeTencentCloud(options: FakeOptions = {}): Promise<
 			fn.environment = fn.environment.filter((variable) => variable.Key !== key);
 			if (value !== undefined) fn.environment.push({Key: key, Value: value});
 		},
+		setCloudBus: (enabled) => {
+			cloudBus = enabled;
+		},
+		setFunctionUrl: (ref, url) => {
+			findRef(ref).urlOverride = url;
+		},
+		consoleSetLogTopic: (ref, topicId) => {
+			findRef(ref).clsTopicId = topicId;
+		},
+		appendLog: (ref, line) => {
+			const fn = findRef(ref);
+			if (!fn.clsTopicId) return false;
+			const time = line.time ?? clock.now();
+			logLines.push({
+				topicId: fn.clsTopicId,
+				time,
+				fields: {SCF_FunctionName: fn.name, SCF_Namespace: fn.namespace, SCF_LogTime: time, SCF_RequestId: line.requestId, SCF_Alias: '', SCF_Qualifier: '$LATEST', SCF_Message: line.message, SCF_Type: 'Custom', SCF_RetryNum: 0},
+			});
+			return true;
+		},
+		addRole: ({name, trustPolicy, policies: attached = []}) => {
+			const existing = roles.get(name);
+			const role: FakeRole = {id: existing?.id ?? String(4_611_686_018_427_000_000n + BigInt(roles.size + 1)), name, trustPolicy: jsonText(trustPolicy), policyIds: storePolicies(attached)};
+			roles.set(name, role);
+			return structuredClone(role);
+		},
+		setRolePolicies: (roleName, attached) => {
+			const role = roles.get(roleName);
+			if (!role) throw new Error(`fake: no role ${roleName}`);
+			role.policyIds = storePolicies(attached);
+		},
+		roles: () => [...roles.values()].map((role) => structuredClone(role)),
+		policies: () => [...policies.values()].map((policy) => structuredClone(policy)),
 		close: () =>
 			new Promise<void>((resolve, reject) => {
 				server.closeAllConnections();
