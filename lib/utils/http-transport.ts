@@ -76,8 +76,8 @@ function fetchFailed(cause: unknown): TypeError {
 	return new TypeError('fetch failed', {cause});
 }
 
-async function send(request: Request, signal: AbortSignal | undefined): Promise<Response> {
-	signal?.throwIfAborted();
+/** What `node:http` needs from a `Request`: the body is buffered (ours are empty or a small JSON). */
+async function outgoingParts(request: Request): Promise<{url: URL; agent: http.Agent; headers: Record<string, string>; body: Buffer | undefined}> {
 	const url = new URL(request.url);
 	const agent = url.protocol === 'http:' || url.protocol === 'https:' ? agents[url.protocol] : undefined;
 	if (agent === undefined) {
@@ -94,106 +94,132 @@ async function send(request: Request, signal: AbortSignal | undefined): Promise<
 		headers['content-length'] = String(body.byteLength);
 	}
 
+	return {url, agent, headers, body};
+}
+
+/**
+One exchange's failure path. Before the response, a failure rejects the pending promise; once a body
+stream exists it errors the stream instead (set with `onBodyFailure`). An abort destroys the socket in
+either phase: this listener is ours and strongly held, which is the whole point of this transport.
+*/
+function watchExchange(outgoing: http.ClientRequest, signal: AbortSignal | undefined, reject: (error: unknown) => void) {
+	let bodyFailure: ((error: unknown) => void) | undefined;
+	let settled = false;
+	const settle = () => {
+		settled = true;
+		signal?.removeEventListener('abort', onAbort);
+	};
+
+	const fail = (error: unknown) => {
+		if (bodyFailure) {
+			bodyFailure(error);
+		} else if (!settled) {
+			settle();
+			reject(error);
+		}
+	};
+
+	const onAbort = () => {
+		outgoing.destroy();
+		fail(signal!.reason);
+	};
+
+	signal?.addEventListener('abort', onAbort, {once: true});
+	outgoing.on('error', (error) => fail(fetchFailed(error)));
+	return {
+		settle,
+		fail,
+		onBodyFailure(handler: (error: unknown) => void) {
+			bodyFailure = handler;
+		},
+	};
+}
+
+type Watch = ReturnType<typeof watchExchange>;
+
+/** Status, status text and headers as `Response` accepts them, or why the answer cannot be one. */
+function responseInit(incoming: http.IncomingMessage): ResponseInit | Error {
+	const status = incoming.statusCode ?? 0;
+	if (status < 200 || status > 599) {
+		return new Error(`invalid HTTP status ${status}`);
+	}
+
+	const headers = new Headers();
+	for (let index = 0; index + 1 < incoming.rawHeaders.length; index += 2) {
+		try {
+			headers.append(incoming.rawHeaders[index]!, incoming.rawHeaders[index + 1]!);
+		} catch {
+			// A header `Headers` refuses (bad name or value) is dropped, as a browser would.
+		}
+	}
+
+	return {status, statusText: /^[\t\u0020-\u007E]*$/.test(incoming.statusMessage ?? '') ? incoming.statusMessage : '', headers};
+}
+
+/** The response body as a stream that pauses the socket when unread and errors on abort or a lost connection. */
+function bodyStream(incoming: http.IncomingMessage, outgoing: http.ClientRequest, watch: Watch): ReadableStream<Uint8Array> {
+	let ended = false;
+	const end = () => {
+		ended = true;
+		watch.settle();
+	};
+
+	return new ReadableStream<Uint8Array>({
+		start(controller) {
+			watch.onBodyFailure((error) => {
+				if (!ended) {
+					end();
+					outgoing.destroy();
+					controller.error(error);
+				}
+			});
+			incoming.on('data', (chunk: Buffer) => {
+				controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+				if ((controller.desiredSize ?? 1) <= 0) {
+					incoming.pause();
+				}
+			});
+			incoming.on('end', () => {
+				end();
+				controller.close();
+			});
+			// A connection lost mid-body (or a short Content-Length) closes without 'end'.
+			incoming.on('close', () => {
+				if (!ended) {
+					watch.fail(fetchFailed(Object.assign(new Error('other side closed'), {code: 'UND_ERR_SOCKET'})));
+				}
+			});
+			incoming.on('error', (error) => watch.fail(fetchFailed(error)));
+		},
+		pull() {
+			incoming.resume();
+		},
+		cancel() {
+			end();
+			outgoing.destroy();
+		},
+	});
+}
+
+async function send(request: Request, signal: AbortSignal | undefined): Promise<Response> {
+	signal?.throwIfAborted();
+	const {url, agent, headers, body} = await outgoingParts(request);
 	signal?.throwIfAborted();
 	return new Promise<Response>((resolve, reject) => {
 		const outgoing = (url.protocol === 'https:' ? https : http).request(url, {method: request.method, headers, agent});
-		// Set once the response has a body stream: an abort or a lost connection then errors the stream.
-		let failBody: ((error: unknown) => void) | undefined;
-		let settled = false;
-		const onAbort = () => {
-			const reason: unknown = signal!.reason;
-			outgoing.destroy();
-			if (failBody) {
-				failBody(reason);
-			} else {
-				settle();
-				reject(reason);
-			}
-		};
-
-		const settle = () => {
-			settled = true;
-			signal?.removeEventListener('abort', onAbort);
-		};
-
-		signal?.addEventListener('abort', onAbort, {once: true});
-		outgoing.on('error', (error) => {
-			if (failBody) {
-				failBody(fetchFailed(error));
-			} else if (!settled) {
-				settle();
-				reject(fetchFailed(error));
-			}
-		});
+		const watch = watchExchange(outgoing, signal, reject);
 		outgoing.on('response', (incoming) => {
-			const status = incoming.statusCode ?? 0;
-			if (status < 200 || status > 599) {
+			const init = responseInit(incoming);
+			if (init instanceof Error) {
 				outgoing.destroy();
-				settle();
-				reject(fetchFailed(new Error(`invalid HTTP status ${status}`)));
-				return;
-			}
-
-			const responseHeaders = new Headers();
-			for (let index = 0; index + 1 < incoming.rawHeaders.length; index += 2) {
-				try {
-					responseHeaders.append(incoming.rawHeaders[index]!, incoming.rawHeaders[index + 1]!);
-				} catch {
-					// A header `Headers` refuses (bad name or value) is dropped, as a browser would.
-				}
-			}
-
-			const init = {status, statusText: /^[\t\u0020-\u007E]*$/.test(incoming.statusMessage ?? '') ? incoming.statusMessage : '', headers: responseHeaders};
-			if (NULL_BODY_STATUSES.has(status) || request.method === 'HEAD') {
+				watch.fail(fetchFailed(init));
+			} else if (NULL_BODY_STATUSES.has(init.status!) || request.method === 'HEAD') {
 				incoming.resume();
-				settle();
+				watch.settle();
 				resolve(new Response(null, init));
-				return;
+			} else {
+				resolve(new Response(bodyStream(incoming, outgoing, watch), init));
 			}
-
-			let ended = false;
-			const stream = new ReadableStream<Uint8Array>({
-				start(controller) {
-					failBody = (error) => {
-						if (ended) {
-							return;
-						}
-
-						ended = true;
-						settle();
-						outgoing.destroy();
-						controller.error(error);
-					};
-
-					incoming.on('data', (chunk: Buffer) => {
-						controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-						if ((controller.desiredSize ?? 1) <= 0) {
-							incoming.pause();
-						}
-					});
-					incoming.on('end', () => {
-						ended = true;
-						settle();
-						controller.close();
-					});
-					// A connection lost mid-body (or a short Content-Length) closes without 'end'.
-					incoming.on('close', () => {
-						if (!ended) {
-							failBody?.(fetchFailed(Object.assign(new Error('other side closed'), {code: 'UND_ERR_SOCKET'})));
-						}
-					});
-					incoming.on('error', (error) => failBody?.(fetchFailed(error)));
-				},
-				pull() {
-					incoming.resume();
-				},
-				cancel() {
-					ended = true;
-					settle();
-					outgoing.destroy();
-				},
-			});
-			resolve(new Response(stream, init));
 		});
 		outgoing.end(body);
 	});
