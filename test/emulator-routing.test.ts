@@ -111,7 +111,7 @@ test('unknown paths on known hosts: 403 when unsigned (authentication comes firs
 	await withEmulator({}, async (emulator) => {
 		for (const [host, path] of [
 			[ciHost(), '/some/object.jpg'],
-			[accountCiHost(), '/mediabucket'],
+			[accountCiHost(), '/mediaqueue'],
 			[SERVICE_HOST, '/x'],
 			[cosHost(), '/object.txt'],
 		] as const) {

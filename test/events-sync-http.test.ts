@@ -55,7 +55,7 @@ test('timer: text starting with "{" that does not parse or validate stays invali
 	assert.match(unclosed.kind === 'invalid' ? unclosed.message : unclosed.kind, /^Message: not valid JSON/);
 	assert.equal(timer('{"dryRun": "yes"}'), invalidTimer('Message.dryRun: expected true or false, got the string "yes"'));
 	assert.equal(timer('{"regions": ["ap-guangzhou", "gz"]}'), invalidTimer('Message.regions[1]: invalid region "gz" (expected e.g. "ap-guangzhou")'));
-	assert.equal(timer('{"__proto__": {"dryRun": true}}'), invalidTimer('Message: unknown option "__proto__" (allowed: regions, include, exclude, dryRun, force, concurrency)'));
+	assert.equal(timer('{"__proto__": {"dryRun": true}}'), invalidTimer('Message: unknown option "__proto__" (allowed: regions, include, exclude, dryRun, force, concurrency, services)'));
 });
 
 // ---- AWS schedule ----
@@ -68,7 +68,7 @@ test('schedule: detail with our keys → options (strict); without → defaults'
 	assert.equal(parseEvent(event({force: true, extra: 1}), CONTEXT), {
 		kind: 'invalid',
 		trigger: 'schedule',
-		message: 'detail: unknown option "extra" (allowed: regions, include, exclude, dryRun, force, concurrency)',
+		message: 'detail: unknown option "extra" (allowed: regions, include, exclude, dryRun, force, concurrency, services)',
 	});
 	assert.equal(parseEvent({...event({}), source: 'aws.scheduler'}, CONTEXT).kind, 'sync');
 	assert.equal(parseEvent({...event({}), source: 'my.app'}, CONTEXT).kind, 'unsupported');
@@ -89,7 +89,7 @@ test('parseSyncOptions: accepts every option, keeps only what was given', () => 
 test('parseSyncOptions: every rejection names the field', () => {
 	assert.is(rejection(null), 'options: expected an object of sync options, got null');
 	assert.is(rejection([]), 'options: expected an object of sync options, got an array of 0 items');
-	assert.is(rejection({dryrun: true, Force: 1}), 'options: unknown options "dryrun", "Force" (allowed: regions, include, exclude, dryRun, force, concurrency)');
+	assert.is(rejection({dryrun: true, Force: 1}), 'options: unknown options "dryrun", "Force" (allowed: regions, include, exclude, dryRun, force, concurrency, services)');
 	const many = Object.fromEntries(Array.from({length: 12}, (_, index) => [`k${index}`, 1]));
 	assert.match(rejection(many), /"k9" \(\+2 more\) \(allowed/);
 	assert.is(rejection({regions: 5}), 'options.regions: expected an array of region ids or a comma-separated string, got the number 5');
@@ -113,8 +113,8 @@ test('parseSyncOptions: every rejection names the field', () => {
 });
 
 test('parseSyncOptions: __proto__ and constructor keys from JSON are refused, nothing is polluted', () => {
-	assert.is(rejection(JSON.parse('{"constructor": {"prototype": {"dryRun": true}}}')), 'options: unknown option "constructor" (allowed: regions, include, exclude, dryRun, force, concurrency)');
-	assert.is(rejection(JSON.parse('{"__proto__": {"dryRun": true}}')), 'options: unknown option "__proto__" (allowed: regions, include, exclude, dryRun, force, concurrency)');
+	assert.is(rejection(JSON.parse('{"constructor": {"prototype": {"dryRun": true}}}')), 'options: unknown option "constructor" (allowed: regions, include, exclude, dryRun, force, concurrency, services)');
+	assert.is(rejection(JSON.parse('{"__proto__": {"dryRun": true}}')), 'options: unknown option "__proto__" (allowed: regions, include, exclude, dryRun, force, concurrency, services)');
 	assert.is(({} as {dryRun?: boolean}).dryRun, undefined);
 	// Inherited values never count as given options.
 	assert.equal(parseSyncOptions(Object.create({dryRun: true}) as object, 'options'), {});

@@ -2,7 +2,8 @@ import type {Client} from '../client/client.js';
 import type {BucketResult} from '../core/results.js';
 import {mapWithConcurrency} from '../utils/pool.js';
 import {untilAborted} from '../utils/until-aborted.js';
-import {ensureBound} from './ensure-bound.js';
+import {ensure, type EnsureOptions} from './ensure.js';
+import {DEFAULT_SERVICES, type ServicesFor} from './services.js';
 
 /** A bucket to make sure of. */
 export type Target = {
@@ -41,7 +42,7 @@ function canStart(budget: TimeBudget | undefined): () => boolean {
 }
 
 /**
-Make sure each target is bound, at most `concurrency` at a time, within the time budget.
+Make sure each target is bound (and has the capabilities `services` gives it), at most `concurrency` at a time, within the time budget.
 Every target ends as one result, in input order. Targets from creation events (`created`) are bound
 first and their status read only when the bind fails: one request per new bucket. Everything else
 (COS triggers, sync, HTTP) reads the status first.
@@ -55,6 +56,10 @@ export async function bindTargets(
 		force: boolean;
 		budget?: TimeBudget;
 		skipStatusFor?: ReadonlySet<string>;
+		/** The services each bucket gets (see `compilePolicy`). @default the binding only */
+		services?: ServicesFor;
+		/** What fresh account-wide lists said about a bucket (a sweep). */
+		known?: (target: Target) => EnsureOptions['known'];
 		/** Called as each target ends, in completion order. */
 		onSettled?: (result: BucketResult) => void;
 	},
@@ -69,11 +74,12 @@ export async function bindTargets(
 		targets,
 		options.concurrency,
 		async (target) => {
-			const work = ensureBound(client, target.bucket, target.region, {
+			const work = ensure(client, target.bucket, target.region, options.services?.(target.bucket) ?? DEFAULT_SERVICES, {
 				dryRun: options.dryRun,
 				// Known unbound from a fresh list: bind straight away (one request, not two).
 				force: options.force || (options.skipStatusFor?.has(target.bucket) ?? false),
 				bindFirst: target.created === true,
+				known: options.known?.(target),
 			});
 			return settled(interrupted(deadline ? await untilAborted(work, deadline).catch(() => cutOff(target)) : await work));
 		},

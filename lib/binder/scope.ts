@@ -87,22 +87,24 @@ export function parsePatterns(value: unknown, path: string): string[] {
 		invalidInput(path, `at most ${MAX_PATTERNS} patterns, got ${list.length}`);
 	}
 
-	return Array.from(list, (item: unknown, index) => {
-		const itemPath = joinPath(path, index);
-		if (typeof item !== 'string') {
-			return invalidInput(itemPath, `expected a pattern string, got ${describeValue(item)}`);
-		}
+	return Array.from(list, (item: unknown, index) => checkPattern(item, joinPath(path, index)));
+}
 
-		if (item.length === 0 || item.length > MAX_PATTERN_LENGTH) {
-			invalidInput(itemPath, `a pattern must be 1 to ${MAX_PATTERN_LENGTH} characters, got ${item.length}`);
-		}
+/** Validate one bucket id pattern (`*`, `?`). */
+export function checkPattern(item: unknown, path: string): string {
+	if (typeof item !== 'string') {
+		return invalidInput(path, `expected a pattern string, got ${describeValue(item)}`);
+	}
 
-		if (!PATTERN.test(item)) {
-			invalidInput(itemPath, `invalid pattern ${quote(item)}: bucket ids hold only a-z, 0-9 and "-"; wildcards are * and ?`);
-		}
+	if (item.length === 0 || item.length > MAX_PATTERN_LENGTH) {
+		invalidInput(path, `a pattern must be 1 to ${MAX_PATTERN_LENGTH} characters, got ${item.length}`);
+	}
 
-		return item;
-	});
+	if (!PATTERN.test(item)) {
+		invalidInput(path, `invalid pattern ${quote(item)}: bucket ids hold only a-z, 0-9 and "-"; wildcards are * and ?`);
+	}
+
+	return item;
 }
 
 /** Validate a concurrency given as a number (JSON): a whole number from {@link MIN_CONCURRENCY} to {@link MAX_CONCURRENCY}. */

@@ -1,9 +1,11 @@
+import {isCapability, type Capability} from '../client/capabilities.js';
 import type {Client} from '../client/client.js';
 import {isBinderError} from '../core/errors.js';
 import type {BucketResult} from '../core/results.js';
 import {untilAborted} from '../utils/until-aborted.js';
 import {bindTargets, type Target, type TimeBudget} from './batch.js';
 import {compileScope} from './scope.js';
+import {compilePolicy, DEFAULT_POLICY, type ServicePolicy} from './services.js';
 
 /** What batch rebinding covers and how. */
 export type SyncOptions = {
@@ -17,6 +19,8 @@ export type SyncOptions = {
 	force: boolean;
 	/** The region whose account-level CI host lists bound buckets. */
 	listRegion: string;
+	/** The services each bucket gets. @default bind only */
+	services?: ServicePolicy;
 };
 
 /** Told how a sync goes, as it goes (the CLI's progress line). */
@@ -39,6 +43,8 @@ export type SyncReport = {
 	excluded: number;
 	/** Whether the bound list was available; without it every bucket's status was read. */
 	boundListUsed: boolean;
+	/** Per capability some bucket asks for, whether its list was available (without it, each bucket's was read). */
+	capabilityListsUsed?: Partial<Record<Capability, boolean>>;
 };
 
 /** What the bound list says, when it could be read. */
@@ -66,11 +72,22 @@ export async function syncAccount(client: Client, options: SyncOptions, log: Syn
 	const targets: Target[] = inScope.filter((bucket) => !seen.has(bucket.bucket) && seen.add(bucket.bucket)).map(({bucket, region}) => ({bucket, region}));
 	const boundList = options.force || targets.length === 0 ? undefined : await readBoundList(client, options.listRegion, log, listing);
 
+	const servicesFor = compilePolicy(options.services ?? DEFAULT_POLICY);
+	const capabilitiesOf = (target: Target) => servicesFor(target.bucket).filter((name): name is Capability => isCapability(name));
+	const wanted = capabilityRegions(targets, capabilitiesOf);
+	const enabledLists = await readCapabilityLists(client, wanted, options.listRegion, log, listing);
+	const enabledOf = (target: Target): Partial<Record<Capability, boolean>> =>
+		Object.fromEntries(capabilitiesOf(target).flatMap((capability) => (enabledLists.has(capability) ? [[capability, enabledLists.get(capability)!.has(target.bucket)]] : [])));
+
 	const known: BucketResult[] = [];
 	const toBind: Target[] = [];
 	for (const target of targets) {
-		if (boundList?.bound.has(target.bucket)) {
-			known.push({...target, outcome: 'already-bound', durationMs: 0, requests: 0});
+		const capabilities = capabilitiesOf(target);
+		const enabled = enabledOf(target);
+		if (boundList?.bound.has(target.bucket) && capabilities.every((capability) => enabled[capability] === true)) {
+			// Everything asked for is on, by the lists: no request for this bucket.
+			const services = Object.fromEntries(capabilities.map((capability) => [capability, 'already-enabled' as const]));
+			known.push({...target, outcome: 'already-bound', durationMs: 0, requests: 0, ...(capabilities.length === 0 ? {} : {services: {ci: 'already-bound', ...services}})});
 		} else {
 			toBind.push(target);
 		}
@@ -87,6 +104,9 @@ export async function syncAccount(client: Client, options: SyncOptions, log: Syn
 		force: options.force,
 		budget,
 		skipStatusFor: boundList ? new Set(toBind.filter((target) => boundList.trusted(target.region)).map((target) => target.bucket)) : undefined,
+		services: servicesFor,
+		// Bound by the list (and not forced): only the capabilities are left to do.
+		known: (target) => ({bound: boundList?.bound.has(target.bucket) === true && !options.force, enabled: enabledOf(target)}),
 		onSettled: (result) => observer.settled?.(result, true),
 	});
 	const byBucket = new Map([...known, ...bound].map((result) => [result.bucket, result]));
@@ -95,8 +115,48 @@ export async function syncAccount(client: Client, options: SyncOptions, log: Syn
 		listed: all.length,
 		excluded: all.length - inScope.length,
 		boundListUsed: boundList !== undefined,
+		...(wanted.size === 0 ? {} : {capabilityListsUsed: Object.fromEntries([...wanted.keys()].map((capability) => [capability, enabledLists.has(capability)]))}),
 	};
 }
+
+/** Per capability some target asks for, the regions of those targets. */
+function capabilityRegions(targets: readonly Target[], capabilitiesOf: (target: Target) => Capability[]): Map<Capability, Set<string>> {
+	const regions = new Map<Capability, Set<string>>();
+	for (const target of targets) {
+		for (const capability of capabilitiesOf(target)) {
+			const set = regions.get(capability) ?? new Set<string>();
+			regions.set(capability, set.add(target.region));
+		}
+	}
+
+	return regions;
+}
+
+/**
+Each capability's list, read once for the whole sweep (every page), over the regions of the buckets that ask for it:
+one request per 100 buckets, not one per bucket. A list that cannot be read is left out, and those buckets are each
+checked with the list filtered to them instead.
+*/
+async function readCapabilityLists(
+	client: Client,
+	wanted: ReadonlyMap<Capability, ReadonlySet<string>>,
+	listRegion: string,
+	log: SyncLog,
+	listing: <T>(work: Promise<T>) => Promise<T>,
+): Promise<Map<Capability, Set<string>>> {
+	const lists = new Map<Capability, Set<string>>();
+	for (const [capability, regions] of wanted) {
+		try {
+			const listed = await listing(client.listEnabled(capability, {region: listRegion, regions: [...regions].sort()}));
+			lists.set(capability, new Set(listed.map((item) => item.bucketId)));
+		} catch (error) {
+			log.warn(`could not list the buckets with ${capability} on; checking each bucket instead`, {code: isBinderError(error) ? error.code : 'InternalError', error});
+		}
+	}
+
+	return lists;
+}
+
 
 /** The bound list (DescribeCIBuckets), or undefined when it cannot be read: it is an optimisation, and without it each bucket's status is read instead. */
 async function readBoundList(client: Client, listRegion: string, log: SyncLog, listing: <T>(work: Promise<T>) => Promise<T>): Promise<BoundList | undefined> {

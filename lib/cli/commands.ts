@@ -4,7 +4,10 @@ import {createClient} from '../client/client.js';
 import {credentialsFromEnv} from '../client/credentials.js';
 import {allSettled, summarize, type BucketResult} from '../core/results.js';
 import {bindTargets} from '../binder/batch.js';
+import {leastPrivilegePolicy} from '../binder/cam-policy.js';
 import {parsePatterns} from '../binder/scope.js';
+import {compilePolicy, parseServices, policyOf, type ServicePolicy} from '../binder/services.js';
+import {isAppId} from '../core/names.js';
 import {checkStatus} from '../binder/status.js';
 import {syncAccount} from '../binder/sync.js';
 import {unbindBucket} from '../binder/unbind.js';
@@ -68,7 +71,11 @@ function progressFor(context: CommandContext, label: string, json: boolean, opti
 /** `bind`, `status`, `unbind`: named buckets in one region, one record each. */
 export function perBucket(kind: 'bind' | 'status' | 'unbind'): Command {
 	return async (context) => {
-		const {values, positionals} = parseCommandArgs(context.args, {'dry-run': {type: 'boolean', default: false}, force: {type: 'boolean', default: false}});
+		const {values, positionals} = parseCommandArgs(context.args, {
+			'dry-run': {type: 'boolean', default: false},
+			force: {type: 'boolean', default: false},
+			...(kind === 'bind' ? {services: {type: 'string'}} : {}),
+		});
 		const region = regionOption(values.region, context.env, true)!;
 		const buckets = bucketArguments(positionals, region);
 		const json = values.json === true;
@@ -80,7 +87,13 @@ export function perBucket(kind: 'bind' | 'status' | 'unbind'): Command {
 		try {
 			if (kind === 'bind') {
 				const dryRun = values['dry-run'] === true || config.dryRun;
-				results = await bindTargets(client, buckets.map((bucket) => ({bucket, region})), {concurrency, dryRun, force: values.force === true, onSettled: (result) => progress.settled(result)});
+				results = await bindTargets(client, buckets.map((bucket) => ({bucket, region})), {
+					concurrency,
+					dryRun,
+					force: values.force === true,
+					services: compilePolicy(servicesOption(values.services, config.services)),
+					onSettled: (result) => progress.settled(result),
+				});
 			} else if (kind === 'status') {
 				results = await mapWithConcurrency(buckets, concurrency, async (bucket) => {
 					const {status, result} = await checkStatus(client, bucket, region);
@@ -140,6 +153,7 @@ export const sync: Command = async (context) => {
 		exclude: {type: 'string', multiple: true},
 		'dry-run': {type: 'boolean', default: false},
 		force: {type: 'boolean', default: false},
+		services: {type: 'string'},
 	});
 	const json = values.json === true;
 	const regions = values.regions === undefined ? undefined : (values.regions as string).split(',').map((region) => regionOption(region.trim(), env, true, '--regions')!);
@@ -171,6 +185,7 @@ export const sync: Command = async (context) => {
 				dryRun: values['dry-run'] === true || config.dryRun,
 				force: values.force === true,
 				listRegion: (regions ?? config.regions)[0] ?? config.functionRegion ?? 'ap-guangzhou',
+				services: servicesOption(values.services, config.services),
 			},
 			log,
 			undefined,
@@ -186,6 +201,31 @@ export const sync: Command = async (context) => {
 
 	print.errorLine(JSON.stringify({summary: summarize(report.results), listed: report.listed, excluded: report.excluded}));
 	return exitFor(report.results);
+};
+
+/** `--services ci,media`: these services for every bucket, instead of BINDER_SERVICES and its rules. */
+function servicesOption(value: unknown, fallback: ServicePolicy): ServicePolicy {
+	return value === undefined ? fallback : policyOf(parseServices(value, '--services'));
+}
+
+/**
+`policy`: the least-privilege CAM policy of the execution role for BINDER_SERVICES and BINDER_SERVICES_RULES (or
+`--services`), as JSON. For the default it is deploy/cam-policy.json. No keys needed: nothing is sent.
+*/
+export const policy: Command = async ({args, runEnv, print}) => {
+	const {values, positionals} = parseCommandArgs(args, {services: {type: 'string'}, 'app-id': {type: 'string'}});
+	if (positionals.length > 0) {
+		throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+	}
+
+	const appId = values['app-id'] as string | undefined;
+	if (appId !== undefined && !isAppId(appId)) {
+		throw new UsageError(`--app-id must be digits, got ${JSON.stringify(appId)}`);
+	}
+
+	const config = loadConfig(runEnv);
+	print.line(JSON.stringify(leastPrivilegePolicy(servicesOption(values.services, config.services), appId), null, '\t'));
+	return 0;
 };
 
 /**

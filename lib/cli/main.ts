@@ -2,7 +2,7 @@ import {readFileSync} from 'node:fs';
 import {isBinderError, isValidationError} from '../core/errors.js';
 import {secretsOf} from '../function/index.js';
 import {UsageError} from './args.js';
-import {buckets, type Command, doctor, emulator, invoke, list, perBucket, serve, sync} from './commands.js';
+import {buckets, type Command, doctor, emulator, invoke, list, perBucket, policy, serve, sync} from './commands.js';
 import {withDemoCredentials} from './demo.js';
 import {createPrinter, processIo, type CliIo} from './output.js';
 import {runStart} from './start.js';
@@ -21,6 +21,7 @@ const COMMANDS: Record<string, Command> = {
 	serve,
 	emulator,
 	doctor,
+	policy,
 	start: async ({args, env, print}) => runStart(args, env, print),
 };
 

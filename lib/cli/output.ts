@@ -62,5 +62,11 @@ const SYMBOL: Record<string, string> = {bound: '✔', 'already-bound': '✔', 'w
 export function formatHuman(result: PrintedRecord): string {
 	const extra = result.outcome === 'failed' ? `  ${result.code ?? ''}: ${result.message ?? ''}` : result.message ? `  (${result.message})` : '';
 	const status = typeof result.ciStatus === 'string' ? `  CI ${result.ciStatus}` : '';
-	return `${SYMBOL[result.outcome] ?? '?'} ${result.outcome.padEnd(13)} ${result.bucket}  ${result.region}${status}${extra}`;
+	const services =
+		typeof result.services === 'object' && result.services !== null
+			? `  [${Object.entries(result.services as Record<string, string>)
+					.map(([name, state]) => `${name} ${state}`)
+					.join(', ')}]`
+			: '';
+	return `${SYMBOL[result.outcome] ?? '?'} ${result.outcome.padEnd(13)} ${result.bucket}  ${result.region}${status}${services}${extra}`;
 }

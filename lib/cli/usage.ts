@@ -40,7 +40,7 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
 		`Make sure each bucket is bound to Cloud Infinite: read its status, bind it when needed
 (CreateCIBucket). On a terminal, a progress line on stderr shows how far it is, and says so when a
 bind waits to retry.`,
-		'  --dry-run         report would-bind, bind nothing (also BINDER_DRY_RUN=true)\n  --force           bind without reading the status first\n',
+		'  --dry-run         report would-bind, bind nothing (also BINDER_DRY_RUN=true)\n  --force           bind without reading the status first\n  --services a,b    also enable these capabilities (ci,media,doc,file,ai,asr,pic; default BINDER_SERVICES)\n',
 	),
 	status: perBucket('status', 'Read the buckets\' Cloud Infinite status', 'Read each bucket\'s Cloud Infinite status (on, off, unbinding); changes nothing.', ''),
 	unbind: perBucket('unbind', 'Unbind the buckets from Cloud Infinite', 'Unbind each bucket from Cloud Infinite (DeleteCIBucket).', ''),
@@ -93,11 +93,30 @@ Options:
   --exclude p       leave bucket ids matching p alone; repeatable (default BINDER_EXCLUDE)
   --dry-run         report would-bind, bind nothing (also BINDER_DRY_RUN=true)
   --force           re-bind every bucket, bound or not
+  --services a,b    also enable these capabilities for every bucket: ci,media,doc,file,ai,asr,pic
+                    (default BINDER_SERVICES and BINDER_SERVICES_RULES; one list call per capability)
 ${COMMON_OPTIONS}
 
 ${ENVIRONMENT}
 
 ${EXIT_CODES}`,
+	},
+	policy: {
+		synopsis: 'policy [--services a,b] [--app-id APPID]',
+		summary: 'Print the execution role\'s least-privilege CAM policy',
+		text: `Usage: cos-ci-binder policy [--services a,b] [--app-id APPID]
+
+Print, as JSON, the least-privilege CAM policy the function's execution role needs for the services it
+is configured to turn on (BINDER_SERVICES and BINDER_SERVICES_RULES, or --services): the binding's
+actions (deploy/cam-policy.json) plus each capability's enable action on your buckets and its list
+action on *. Sends nothing; needs no keys.
+
+Options:
+  --services a,b    instead of the configured services (ci,media,doc,file,ai,asr,pic)
+  --app-id APPID    fill in your APPID (default: the placeholder APPID)
+  -h, --help        this help
+
+Exit codes: 0 printed; 2 usage error or bad configuration.`,
 	},
 	invoke: {
 		synopsis: 'invoke <event.json>',

@@ -6,11 +6,13 @@ import {child, childText} from '../utils/xml.js';
 import {parseBody, parseStatus, type CiStatus} from './answers.js';
 import type {CredentialSource} from './credentials.js';
 import {hosts, parseEndpoint} from './endpoint.js';
-import {listBound, listBuckets, type ListBoundOptions, type ListBucketsOptions, type Send} from './listing.js';
+import {CAPABILITIES, isCapability, type Capability} from './capabilities.js';
+import {listBound, listBuckets, listEnabled, type ListBoundOptions, type ListBucketsOptions, type ListEnabledOptions, type Send} from './listing.js';
 import {sendRequest, type ApiRequest, type RequestCounter, type RetryOptions, type SendSettings} from './request.js';
 
 export type {BoundBucket, CiStatus} from './answers.js';
-export type {CosBucket, ListBoundOptions, ListBucketsOptions} from './listing.js';
+export type {CosBucket, EnabledBucket, ListBoundOptions, ListBucketsOptions, ListEnabledOptions} from './listing.js';
+export type {Capability, CapabilitySpec, ServiceName} from './capabilities.js';
 export type {RequestCounter, RetryOptions} from './request.js';
 
 /** Options of {@link createClient}. Every field is optional. */
@@ -44,6 +46,9 @@ export type StatusResponse = {status: CiStatus; requestId: string | undefined};
 
 /** Result of a successful CreateCIBucket. */
 export type BindResponse = {bucket: string; region: string; requestId: string | undefined};
+
+/** Result of a successful enable of one capability. */
+export type EnableResponse = {bucket: string; region: string; capability: Capability; requestId: string | undefined};
 
 /** Result of an accepted unbind. */
 export type UnbindResponse = {bucket: string; region: string; requestId: string | undefined};
@@ -103,6 +108,26 @@ export function createClient(options: ClientOptions = {}) {
 			const root = parseBody(request, response, ['Response']);
 			return {bucket, region, requestId: (root && childText(root, 'RequestId')) || response.requestId};
 		},
+		/**
+		Enable one capability for one bucket (`POST /<path>` with an empty body on its CI host, e.g. CreateMediaBucket,
+		cloud.tencent.com/document/product/436/72824). Not repeated after a timeout or reset: the caller re-reads the list.
+		*/
+		async enable(bucket: string, region: string, capability: Capability, counter?: RequestCounter): Promise<EnableResponse> {
+			const spec = CAPABILITIES[capabilityOption(capability)];
+			const request = {...bucketRequest(spec.enableOperation, 'POST', bucket, region), path: spec.path};
+			const response = await send(request, counter);
+			const root = parseBody(request, response, ['Response']);
+			const item = root && child(root, spec.enableElement);
+			return {
+				bucket: (item && childText(item, 'BucketId')) || bucket,
+				region: (item && childText(item, 'Region')) || region,
+				capability: spec.name,
+				requestId: (root && childText(root, 'RequestId')) || response.requestId,
+			};
+		},
+		/** Every bucket with `capability` on, among `regions` (its `Describe…Buckets` list, every page). */
+		listEnabled: async (capability: Capability, listOptions?: ListEnabledOptions, counter?: RequestCounter) =>
+			listEnabled(send, CAPABILITIES[capabilityOption(capability)], listOptions, counter),
 		/** Every bound bucket of the account (DescribeCIBuckets, every page). */
 		listBound: (listOptions?: ListBoundOptions) => listBound(send, listOptions),
 		/** Every COS bucket of the account (GetService, following `NextMarker`). */
@@ -124,6 +149,11 @@ function bucketRequest(operation: Operation, method: ApiRequest['method'], bucke
 	parseBucketId(bucket, 'bucket', region);
 	// Reads are safe to repeat; a bind or unbind whose answer was lost is not repeated blindly.
 	return {operation, method, virtualHost: hosts.bucketCi(bucket, region), path: '/', query, bucket, region, retryAmbiguous: method === 'GET'};
+}
+
+/** A capability name, checked: callers in plain JavaScript may pass anything. */
+function capabilityOption(value: unknown): Capability {
+	return typeof value === 'string' && isCapability(value) ? value : invalidInput('capability', `must be one of ${Object.keys(CAPABILITIES).join(', ')}, got ${JSON.stringify(value)?.slice(0, 40)}`);
 }
 
 /** The options checked and filled in with defaults; a bad one is an `InvalidInput` naming it. */

@@ -6,7 +6,20 @@ export type Operation =
 	| 'DescribeCIBuckets'
 	| 'GetService'
 	| 'PutBucket'
-	| 'DeleteBucket';
+	| 'DeleteBucket'
+	// The per-bucket capabilities beyond the binding (lib/client/capabilities.ts): enable, then list.
+	| 'CreateMediaBucket'
+	| 'DescribeMediaBuckets'
+	| 'CreateDocProcessBucket'
+	| 'DescribeDocProcessBuckets'
+	| 'CreateFileProcessBucket'
+	| 'DescribeFileProcessBuckets'
+	| 'CreateAIProcessBucket'
+	| 'DescribeAIProcessBuckets'
+	| 'CreateAsrBucket'
+	| 'DescribeAsrBuckets'
+	| 'CreatePicProcessBucket'
+	| 'DescribePicProcessBuckets';
 
 /**
 The codes we give ourselves. Code that compares against one of these is checked by the compiler: a

@@ -4,6 +4,13 @@ import {type BinderCode, isBinderError} from './errors.js';
 export const OUTCOMES = ['bound', 'already-bound', 'would-bind', 'skipped', 'failed'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
+/** How one capability beyond the binding ended for a bucket (`media`, `doc`, …; see lib/client/capabilities.ts). */
+export const CAPABILITY_STATES = ['enabled', 'already-enabled', 'would-enable', 'skipped', 'failed'] as const;
+export type CapabilityState = (typeof CAPABILITY_STATES)[number];
+
+/** One entry of a result's `services` map: the binding (`ci`) ends as an {@link Outcome}, a capability as a {@link CapabilityState}. */
+export type ServiceState = Outcome | CapabilityState;
+
 /**
 The record of one bucket: what logs, webhooks, HTTP replies and exit codes are all derived from.
 Safe to serialise: no secrets.
@@ -24,6 +31,12 @@ export type BucketResult = {
 	durationMs: number;
 	/** Requests sent for this bucket. */
 	requests?: number;
+	/**
+	Per service, how it ended (`{ci: 'bound', media: 'enabled', doc: 'already-enabled'}`); only when the policy asked for
+	more than the binding. `outcome` is then the binding's, or `failed` when any capability failed (`code` and `message`
+	say which).
+	*/
+	services?: Readonly<Record<string, ServiceState>>;
 };
 
 /**
@@ -41,17 +54,23 @@ export type UnbindResult = {
 	durationMs: number;
 };
 
-/** Counts per outcome, plus the total. */
-export type ResultSummary = Record<Outcome, number> & {total: number};
+/** Counts per outcome, plus the total; `services` counts per service and state, when any result has a `services` map. */
+export type ResultSummary = Record<Outcome, number> & {total: number; services?: Record<string, Partial<Record<ServiceState, number>>>};
 
-/** Count results per outcome. */
+/** Count results per outcome (and per service, when results carry `services`). */
 export function summarize(results: readonly BucketResult[]): ResultSummary {
 	const summary: ResultSummary = {total: results.length, bound: 0, 'already-bound': 0, 'would-bind': 0, skipped: 0, failed: 0};
+	let services: Record<string, Partial<Record<ServiceState, number>>> | undefined;
 	for (const result of results) {
 		summary[result.outcome]++;
+		for (const [service, state] of Object.entries(result.services ?? {})) {
+			services ??= {};
+			const counts = (services[service] ??= {});
+			counts[state] = (counts[state] ?? 0) + 1;
+		}
 	}
 
-	return summary;
+	return services === undefined ? summary : {...summary, services};
 }
 
 /** True when nothing failed and nothing was left undone. */

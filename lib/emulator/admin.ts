@@ -1,3 +1,4 @@
+import {capabilityByName, EMULATOR_CAPABILITIES} from './capabilities.js';
 import {isEmulatorError} from './errors.js';
 import {ADMIN_PREFIX} from './routing.js';
 import type {EmulatorBucket, EmulatorFaults, RequestLogEntry} from './types.js';
@@ -7,7 +8,7 @@ export type AdminTarget = {
 	appId: string;
 	ownerUin: string;
 	buckets(): EmulatorBucket[];
-	createBucket(bucket: string, region: string, options: {bound?: boolean; createdAt?: string}): EmulatorBucket;
+	createBucket(bucket: string, region: string, options: {bound?: boolean; createdAt?: string; capabilities?: string[]}): EmulatorBucket;
 	deleteBucket(bucket: string): boolean;
 	faults(): EmulatorFaults;
 	setFaults(faults: unknown): void;
@@ -20,7 +21,7 @@ export type AdminTarget = {
 /** A JSON answer of the admin API. */
 export type AdminAnswer = {status: number; body: unknown};
 
-const BUCKET_FIELDS = new Set(['bucket', 'region', 'bound', 'createdAt']);
+const BUCKET_FIELDS = new Set(['bucket', 'region', 'bound', 'createdAt', 'capabilities']);
 
 const error = (status: number, code: string, message: string, field?: string): AdminAnswer => ({
 	status,
@@ -160,9 +161,14 @@ function createBucket(body: Buffer, target: AdminTarget): AdminAnswer {
 		return error(400, 'InvalidArgument', 'createdAt: expected an ISO 8601 time', 'createdAt');
 	}
 
+	if (fields.capabilities !== undefined && (!Array.isArray(fields.capabilities) || fields.capabilities.some((name) => typeof name !== 'string' || capabilityByName(name) === undefined))) {
+		return error(400, 'InvalidArgument', `capabilities: expected an array of ${EMULATOR_CAPABILITIES.map((item) => item.name).join(', ')}`, 'capabilities');
+	}
+
 	try {
 		const bucket = target.createBucket(fields.bucket, fields.region, {
 			...(fields.bound === undefined ? {} : {bound: fields.bound}),
+			...(fields.capabilities === undefined ? {} : {capabilities: fields.capabilities as string[]}),
 			...(fields.createdAt === undefined ? {} : {createdAt: fields.createdAt as string}),
 		});
 		return {status: 201, body: bucket};

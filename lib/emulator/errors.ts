@@ -5,6 +5,8 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
 	RequestTimeTooSkewed: 403,
 	InvalidAccessKeyId: 403,
 	UserNotBucketOwner: 403,
+	MediaBucketAlreadyBinded: 403,
+	BucketAlreadyBinded: 403,
 	ExpiredToken: 400,
 	InvalidArgument: 400,
 	InvalidBucketName: 400,

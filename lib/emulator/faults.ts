@@ -101,6 +101,7 @@ const FIELD_CHECKS: {[K in keyof EmulatorFaults]-?: (value: unknown) => Emulator
 	bodyFaults: (value) => rates('bodyFaults', value, BODY_FAULT_KINDS),
 	rebindAnswer: (value) => (value === 'ok' || value === 'error' ? value : fail('rebindAnswer', '"ok" or "error"', value)),
 	rebindErrorCode: (value) => (typeof value === 'string' && ERROR_CODE.test(value) ? value : fail('rebindErrorCode', 'an error code such as "BucketAlreadyBound"', value)),
+	reenableAnswer: (value) => (value === 'ok' || value === 'error' ? value : fail('reenableAnswer', '"ok" or "error"', value)),
 	clockOffsetMs: (value) => number('clockOffsetMs', value, -1e12, 1e12),
 	unbindDelayMs: (value) => number('unbindDelayMs', value, 0, MAX_LATENCY_MS),
 };

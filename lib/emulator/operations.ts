@@ -1,4 +1,5 @@
 import {parseIntegerInRange} from '../utils/integer.js';
+import {capabilityByOperation, type EmulatorCapability} from './capabilities.js';
 import {EmulatorError} from './errors.js';
 import {DEFAULT_REBIND_ERROR_CODE, DEFAULT_UNBIND_DELAY_MS} from './faults.js';
 import {queryValue, type QueryParam} from './query.js';
@@ -89,9 +90,100 @@ export function performOperation(operation: EmulatorOperation, context: Operatio
 		}
 
 		default: {
-			throw new Error(`No handler for operation ${operation}`);
+			const capability = capabilityByOperation(operation);
+			if (capability === undefined) {
+				throw new Error(`No handler for operation ${operation}`);
+			}
+
+			return operation === capability.enableOperation ? enableCapability(capability, context) : listCapability(capability, context);
 		}
 	}
+}
+
+/**
+Enable one capability (`POST /<path>`, empty body). The bucket must be bound first: file and AI pages say "需提前开通数据万象,
+并绑定存储桶" (cloud.tencent.com/document/product/436/86274), newer media/doc/pic pages say enabling binds it; the
+emulator takes the strict reading so a client that enables before binding is caught.
+*/
+function enableCapability(capability: EmulatorCapability, context: OperationContext): Answer {
+	const bucket = requireCiBucket(context);
+	if (bucket.ci !== 'on') {
+		throw new EmulatorError('InvalidBucketState', `The bucket ${bucket.bucket} is not bound to Cloud Infinite (CIStatus ${bucket.ci}); bind it before enabling ${capability.name}`);
+	}
+
+	if (context.store.hasCapability(bucket.bucket, capability.name) && (context.faults.reenableAnswer ?? 'error') === 'error') {
+		throw new EmulatorError(capability.alreadyEnabledCode, `The bucket ${bucket.bucket} already has ${capability.name} enabled`);
+	}
+
+	context.store.setCapability(bucket.bucket, capability.name, true);
+	const fields = [element('BucketId', bucket.bucket), element('Name', bucket.bucket), element('Region', bucket.region), element('CreateTime', compactChinaTime(bucket.createdAt))];
+	if (capability.name === 'doc') {
+		fields.push('<AliasBucketId/>');
+	}
+
+	if (capability.name === 'media') {
+		// The newest media page adds HLS play keys (436/115297): an element clients must tolerate.
+		const key = Buffer.from(context.requestId).toString('hex').padEnd(32, '0').slice(0, 32);
+		fields.push(container('PlayKeyList', element('MasterPlayKey', key), element('BackupPlayKey', [...key].reverse().join(''))));
+	}
+
+	return ok(xmlDocument(container('Response', element('RequestId', context.requestId), container(capability.enableElement, ...fields))));
+}
+
+/** The regions a capability list covers: `regions` (comma-separated, `All` accepted), else the host's (460/79594). */
+function listRegions(context: OperationContext, hostRegion: string): Set<string> | 'all' {
+	const raw = queryValue(context.query, 'regions');
+	if (raw === undefined) {
+		return new Set([hostRegion]);
+	}
+
+	const regions = new Set<string>();
+	for (const item of raw.split(',').map((part) => part.trim())) {
+		if (item.toLowerCase() === 'all') {
+			return 'all';
+		}
+
+		try {
+			regions.add(checkRegion(item));
+		} catch {
+			throw new EmulatorError('InvalidArgument', `The parameter regions holds an invalid region: ${JSON.stringify(item.slice(0, 40))}`);
+		}
+	}
+
+	return regions;
+}
+
+/** List the buckets with one capability (`GET /<path>` on the account CI host), filtered and paged like the service. */
+function listCapability(capability: EmulatorCapability, context: OperationContext): Answer {
+	if (context.route.kind !== 'account-ci') {
+		throw new Error(`${capability.listOperation} routed to a ${context.route.kind} host`);
+	}
+
+	const regions = listRegions(context, checkRegion(context.route.region));
+	const pageNumber = integerParam(context, 'pageNumber', 1, 1, 1e9);
+	const pageSize = integerParam(context, 'pageSize', CI_PAGE_SIZE.default, 1, CI_PAGE_SIZE.max);
+	const namesParam = queryValue(context.query, 'bucketNames');
+	const names = namesParam === undefined ? undefined : new Set(namesParam.split(',').map((part) => part.trim()));
+	const prefix = queryValue(context.query, 'bucketName') ?? '';
+	const matching = context.store
+		.list()
+		.filter((bucket) => bucket.capabilities?.includes(capability.name))
+		.filter((bucket) => (regions === 'all' || regions.has(bucket.region)) && (names === undefined || names.has(bucket.bucket)) && bucket.bucket.startsWith(prefix));
+	const page = matching.slice((pageNumber - 1) * pageSize, pageNumber * pageSize);
+	const time = (bucket: EmulatorBucket) => element('CreateTime', compactChinaTime(bucket.createdAt));
+	// The doc list puts `Name` first and `TotalCount` before `RequestId` (436/54057): clients must read by name.
+	const items = page.map((bucket) =>
+		capability.name === 'doc'
+			? container(capability.listElement, element('Name', bucket.bucket), time(bucket), element('Region', bucket.region), '<AliasBucketId/>', element('BucketId', bucket.bucket))
+			: container(capability.listElement, element('BucketId', bucket.bucket), element('Name', bucket.bucket), element('Region', bucket.region), time(bucket)),
+	);
+	const head = [element('RequestId', context.requestId), element('TotalCount', matching.length)];
+	return ok(xmlDocument(container('Response', ...(capability.name === 'doc' ? head.reverse() : head), element('PageNumber', pageNumber), element('PageSize', pageSize), ...items)));
+}
+
+/** `2019-11-15T12:12:12+0800`: the capability APIs write the offset without a colon. */
+function compactChinaTime(iso: string): string {
+	return chinaTime(iso).replace(/:(\d\d)$/, '$1');
 }
 
 /** The bucket of a bucket CI host; `NoSuchBucket` when unknown or in another region. */

@@ -1,4 +1,5 @@
 import type {IncomingMessage} from 'node:http';
+import {capabilityByPath} from './capabilities.js';
 import {EmulatorError} from './errors.js';
 import type {EmulatorOperation} from './types.js';
 
@@ -156,6 +157,13 @@ export function routeOperation(route: HostRoute, method: string, path: string, h
 
 	switch (route.kind) {
 		case 'bucket-ci': {
+			const capability = capabilityByPath(path);
+			if (capability !== undefined) {
+				// Enabling is `POST /<path>` with an empty body (e.g. CreateMediaBucket, 436/72824). The close call
+				// (`DELETE`) and the lists on this host are not served: the lists are documented on the account host.
+				return method === 'POST' ? (capability.enableOperation as EmulatorOperation) : notAllowed('POST');
+			}
+
 			if (path !== '/') {
 				return noSuchPath();
 			}
@@ -173,6 +181,11 @@ export function routeOperation(route: HostRoute, method: string, path: string, h
 		}
 
 		case 'account-ci': {
+			const capability = capabilityByPath(path);
+			if (capability !== undefined) {
+				return method === 'GET' ? (capability.listOperation as EmulatorOperation) : notAllowed('GET');
+			}
+
 			if (path !== '/cibuckets') {
 				return noSuchPath();
 			}

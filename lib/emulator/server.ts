@@ -6,6 +6,7 @@ import {findAuthorization, verifyRequest} from './auth.js';
 import {EmulatorError, isEmulatorError} from './errors.js';
 import {cloneFaults, decideFaults, latencyFor, mergeFaults, validateFaults} from './faults.js';
 import {deeplyNestedBody, hugeBody, PROXY_ERROR_PAGE, protoTagsBody, truncatedBody} from './hostile-bodies.js';
+import {capabilityByName, EMULATOR_CAPABILITIES} from './capabilities.js';
 import {performOperation, type Answer} from './operations.js';
 import {decodePath, loggableQuery, parseQuery, type QueryParam} from './query.js';
 import {createRng, type Rng} from './rng.js';
@@ -170,9 +171,14 @@ class Runtime {
 		}
 	}
 
-	createBucket(bucket: string, region: string, options: {bound?: boolean; createdAt?: string}, requestId: string): EmulatorBucket {
+	createBucket(bucket: string, region: string, options: {bound?: boolean; createdAt?: string; capabilities?: string[]}, requestId: string): EmulatorBucket {
 		if (typeof bucket !== 'string' || typeof region !== 'string') {
 			throw new TypeError('createBucket: bucket and region must be strings');
+		}
+
+		const capabilities = options.capabilities ?? [];
+		if (!Array.isArray(capabilities) || capabilities.some((name) => capabilityByName(name) === undefined)) {
+			throw new TypeError(`createBucket: capabilities must be an array of ${EMULATOR_CAPABILITIES.map((item) => item.name).join(', ')}, got ${JSON.stringify(capabilities)}`);
 		}
 
 		const createdAt = options.createdAt ?? isoSeconds(this.nowMs());
@@ -180,7 +186,7 @@ class Runtime {
 			throw new TypeError(`createBucket: createdAt must be an ISO 8601 time, got ${JSON.stringify(createdAt)}`);
 		}
 
-		const created = this.store.create(bucket, region, createdAt, options.bound ?? false);
+		const created = this.store.create(bucket, region, createdAt, options.bound ?? false, capabilities);
 		const {name, appId} = this.store.idOf(created.bucket);
 		this.listeners.emit({
 			bucket: created.bucket,
@@ -487,7 +493,7 @@ function adminTarget(runtime: Runtime) {
 		appId: runtime.config.appId,
 		ownerUin: runtime.config.ownerUin,
 		buckets: () => runtime.store.list(),
-		createBucket: (bucket: string, region: string, options: {bound?: boolean; createdAt?: string}) => runtime.createBucket(bucket, region, options, runtime.nextId()),
+		createBucket: (bucket: string, region: string, options: {bound?: boolean; createdAt?: string; capabilities?: string[]}) => runtime.createBucket(bucket, region, options, runtime.nextId()),
 		deleteBucket: (bucket: string) => runtime.store.delete(bucket),
 		faults: () => cloneFaults(runtime.faults),
 		setFaults: (faults: unknown) => {
@@ -697,6 +703,13 @@ function emulatorApi(runtime: Runtime, url: string, port: number, close: () => P
 		},
 		deleteBucket: (bucket) => runtime.store.delete(bucket),
 		setBound: (bucket, bound) => runtime.store.setBound(bucket, bound),
+		setCapability(bucket, capability, enabled) {
+			if (capabilityByName(capability) === undefined) {
+				throw new TypeError(`setCapability: unknown capability ${JSON.stringify(capability)} (one of ${EMULATOR_CAPABILITIES.map((item) => item.name).join(', ')})`);
+			}
+
+			runtime.store.setCapability(bucket, capability, enabled);
+		},
 		buckets: () => runtime.store.list(),
 		bucket: (bucket) => runtime.store.get(bucket),
 		setFaults(faults) {

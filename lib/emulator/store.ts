@@ -12,6 +12,7 @@ type BucketRecord = {
 	unbindStartedAt: number | undefined;
 	unbindDelayMs: number;
 	bindCount: number;
+	capabilities: Set<string>;
 };
 
 /**
@@ -31,7 +32,7 @@ export class BucketStore {
 	}
 
 	/** Create a bucket of this account: `AccessDenied` for another APPID, `BucketAlreadyExists` for a taken name. */
-	create(bucket: string, region: string, createdAt: string, bound: boolean): EmulatorBucket {
+	create(bucket: string, region: string, createdAt: string, bound: boolean, capabilities: readonly string[] = []): EmulatorBucket {
 		checkRegion(region);
 		const id = checkBucketId(bucket, region);
 		if (id.appId !== this.#appId) {
@@ -42,7 +43,7 @@ export class BucketStore {
 			throw new EmulatorError('BucketAlreadyExists', `The requested bucket name ${bucket} is not available (it already exists)`);
 		}
 
-		const record: BucketRecord = {id, region, createdAt, bound, unbindStartedAt: undefined, unbindDelayMs: 0, bindCount: 0};
+		const record: BucketRecord = {id, region, createdAt, bound, unbindStartedAt: undefined, unbindDelayMs: 0, bindCount: 0, capabilities: new Set(capabilities)};
 		this.#buckets.set(bucket, record);
 		return this.#view(record);
 	}
@@ -71,6 +72,20 @@ export class BucketStore {
 		const record = this.#require(bucket);
 		record.bound = bound;
 		record.unbindStartedAt = undefined;
+	}
+
+	/** Turn a capability on or off (the caller checked the name). */
+	setCapability(bucket: string, capability: string, enabled: boolean): void {
+		const record = this.#require(bucket);
+		if (enabled) {
+			record.capabilities.add(capability);
+		} else {
+			record.capabilities.delete(capability);
+		}
+	}
+
+	hasCapability(bucket: string, capability: string): boolean {
+		return this.#require(bucket).capabilities.has(capability);
 	}
 
 	/** Record a successful bind (new or re-affirmed). */
@@ -114,7 +129,8 @@ export class BucketStore {
 	}
 
 	#view(record: BucketRecord): EmulatorBucket {
-		return {bucket: record.id.id, region: record.region, createdAt: record.createdAt, ci: this.#status(record), bindCount: record.bindCount};
+		const view: EmulatorBucket = {bucket: record.id.id, region: record.region, createdAt: record.createdAt, ci: this.#status(record), bindCount: record.bindCount};
+		return record.capabilities.size === 0 ? view : {...view, capabilities: [...record.capabilities].sort()};
 	}
 }
 

@@ -45,6 +45,12 @@ export type EmulatorFaults = {
 	rebindAnswer?: 'ok' | 'error';
 	/** Undocumented upstream, hence configurable. HTTP status from the code table, 409 for unknown codes. @default 'BucketAlreadyBound' */
 	rebindErrorCode?: string;
+	/**
+	How an enable (CreateMediaBucket and the like) answers for a bucket that already has the capability: 200 again,
+	or a 403 (media's documented `MediaBucketAlreadyBinded`; `BucketAlreadyBinded` for the others). Undocumented
+	upstream, hence configurable. @default 'error'
+	*/
+	reenableAnswer?: 'ok' | 'error';
 	/** The emulator's clock is the real clock plus this; it drives the `Date` header and the signature time checks. @default 0 */
 	clockOffsetMs?: number;
 	/** How long `unbinding` lasts before `off`, fixed when the unbind is accepted. @default 50 */
@@ -83,6 +89,8 @@ export type EmulatorBucket = {
 	ci: CiStatus;
 	/** Successful CreateCIBucket calls that changed or re-affirmed the binding. */
 	bindCount: number;
+	/** The capabilities beyond the binding that are on (`media`, `doc`, …), sorted; absent when none is. */
+	capabilities?: string[];
 };
 
 /** The operation names used in the request log and in `faults.operations`. */
@@ -94,6 +102,18 @@ export const OPERATIONS = [
 	'GetService',
 	'PutBucket',
 	'DeleteBucket',
+	'CreateMediaBucket',
+	'DescribeMediaBuckets',
+	'CreateDocProcessBucket',
+	'DescribeDocProcessBuckets',
+	'CreateFileProcessBucket',
+	'DescribeFileProcessBuckets',
+	'CreateAIProcessBucket',
+	'DescribeAIProcessBuckets',
+	'CreateAsrBucket',
+	'DescribeAsrBuckets',
+	'CreatePicProcessBucket',
+	'DescribePicProcessBuckets',
 	'Admin',
 	'Unknown',
 ] as const;
@@ -143,10 +163,12 @@ export interface Emulator {
 	/** Stops listening and destroys open sockets, pending latency included. */
 	close(): Promise<void>;
 	/** Like a PutBucket (same validation: the account's APPID, a new name); emits `bucket-created`. */
-	createBucket(bucket: string, region: string, options?: {bound?: boolean; createdAt?: string}): EmulatorBucket;
+	createBucket(bucket: string, region: string, options?: {bound?: boolean; createdAt?: string; capabilities?: string[]}): EmulatorBucket;
 	deleteBucket(bucket: string): boolean;
 	/** Set the binding at once (no `unbinding` phase, `bindCount` unchanged). Throws for an unknown bucket. */
 	setBound(bucket: string, bound: boolean): void;
+	/** Turn one capability (`media`, `doc`, `file`, `ai`, `asr`, `pic`) on or off at once. Throws for an unknown bucket or capability. */
+	setCapability(bucket: string, capability: string, enabled: boolean): void;
 	/** Sorted by bucket id. */
 	buckets(): EmulatorBucket[];
 	bucket(bucket: string): EmulatorBucket | undefined;

@@ -2,6 +2,7 @@ import {asValidationError, invalidInput, isValidationError} from '../core/errors
 import {parseEndpoint} from '../client/endpoint.js';
 import {isAppId, validateRegion} from '../core/names.js';
 import {FieldPathError, MAX_FIELD_PATHS, parseFieldPath, type FieldPath} from './events/field-paths.js';
+import {parsePolicy, type ServicePolicy} from '../binder/services.js';
 import {DEFAULT_CONCURRENCY, MAX_CONCURRENCY, MIN_CONCURRENCY, parsePatterns, parseRegions, splitList} from '../binder/scope.js';
 import {parseIntegerInRange} from '../utils/integer.js';
 import {checkWebhookTarget} from './webhook/settings.js';
@@ -59,6 +60,11 @@ export type BinderConfig = {
 	eventBucketPaths: FieldPath[];
 	/** The same for the bucket's region. `BINDER_EVENT_REGION_PATH` @default [] */
 	eventRegionPaths: FieldPath[];
+	/**
+	What each bucket gets: the binding (`ci`) and capabilities beyond it, `BINDER_SERVICES` (e.g. `ci,media,doc`), with
+	per-pattern exceptions `BINDER_SERVICES_RULES` (`media-*:ci,media;docs-*:ci,doc`, first match wins). @default ci only
+	*/
+	services: ServicePolicy;
 };
 
 type Env = Record<string, string | undefined>;
@@ -85,6 +91,8 @@ const KNOWN = [
 	'BINDER_TIME_MARGIN_MS',
 	'BINDER_EVENT_BUCKET_PATH',
 	'BINDER_EVENT_REGION_PATH',
+	'BINDER_SERVICES',
+	'BINDER_SERVICES_RULES',
 ] as const;
 
 // Read by `serverless deploy` (serverless.yml), not by the function; allowed so the CLI still runs
@@ -224,5 +232,6 @@ function readConfig(env: Env): BinderConfig {
 		appId,
 		eventBucketPaths: fieldPaths(env, 'BINDER_EVENT_BUCKET_PATH'),
 		eventRegionPaths: fieldPaths(env, 'BINDER_EVENT_REGION_PATH'),
+		services: parsePolicy(env.BINDER_SERVICES, env.BINDER_SERVICES_RULES),
 	};
 }

@@ -1,3 +1,5 @@
+import type {ServiceName} from '../client/capabilities.js';
+import {parseServices} from '../binder/services.js';
 import {timingSafeEqual, createHash} from 'node:crypto';
 import {type BinderCode, invalidInput, isValidationError} from '../core/errors.js';
 import {hasAppIdSuffix, isBucketName, parseBucketId, validateRegion} from '../core/names.js';
@@ -7,7 +9,7 @@ import {parseSyncOptions} from './events/index.js';
 /** What the HTTP API asks the rest of the function to do; the handler carries it out. */
 export type HttpAction =
 	| {kind: 'reply'; status: number; body: unknown; headers?: Record<string, string>}
-	| {kind: 'bind'; targets: Array<{bucket: string; region: string}>; dryRun?: boolean; force?: boolean}
+	| {kind: 'bind'; targets: Array<{bucket: string; region: string}>; dryRun?: boolean; force?: boolean; services?: ServiceName[]}
 	| {kind: 'sync'; options: SyncRequestOptions}
 	| {kind: 'status'; bucket: string; region: string};
 
@@ -21,7 +23,7 @@ const ROUTES: Record<string, string[]> = {
 	'/status': ['GET'],
 };
 
-const BIND_KEYS = new Set(['buckets', 'region', 'dryRun', 'force']);
+const BIND_KEYS = new Set(['buckets', 'region', 'dryRun', 'force', 'services']);
 
 /** Codes only the HTTP API answers with. */
 type HttpCode = 'NotFound' | 'MethodNotAllowed' | 'Unauthorized' | 'PayloadTooLarge' | 'UnsupportedMediaType' | 'InvalidJson';
@@ -182,7 +184,8 @@ function bindAction(value: unknown, maxBuckets: number, defaultRegion: string | 
 			targets.push({bucket: id, region: checkedRegion});
 		}
 	});
-	return {kind: 'bind', targets, dryRun: body.dryRun as boolean | undefined, force: body.force as boolean | undefined};
+	const services = body.services === undefined ? undefined : parseServices(body.services, 'body.services');
+	return {kind: 'bind', targets, dryRun: body.dryRun as boolean | undefined, force: body.force as boolean | undefined, ...(services ? {services} : {})};
 }
 
 function statusAction(query: Record<string, string>, defaultRegion: string | undefined, appId: string | undefined): HttpAction {

@@ -2,7 +2,9 @@ import {createClient, type Client} from '../client/client.js';
 import {type BinderCode, isBinderError} from '../core/errors.js';
 import {summarize, type BucketResult, type ResultSummary} from '../core/results.js';
 import type {TimeBudget} from '../binder/batch.js';
+import {policyOf} from '../binder/services.js';
 import {syncAccount} from '../binder/sync.js';
+import type {Capability} from '../client/capabilities.js';
 import type {BinderConfig} from './config.js';
 import type {SyncRequestOptions, UnrecognizedRecord} from './events/index.js';
 import type {Logger} from './logger.js';
@@ -19,7 +21,7 @@ export type InvocationResult = {
 	/** An invocation-level problem: bad event, bad config, account listing failed. */
 	error?: {code: BinderCode; message: string; transient?: boolean};
 	/** Batch rebinding only: buckets listed and left out by filters. */
-	sync?: {listed: number; excluded: number; boundListUsed: boolean};
+	sync?: {listed: number; excluded: number; boundListUsed: boolean; capabilityListsUsed?: Partial<Record<Capability, boolean>>};
 	/** Bucket creations whose bucket or region could not be read (each also a `failed` result, code `UnrecognizedEvent`). */
 	unrecognized?: UnrecognizedRecord[];
 	webhook?: WebhookDelivery;
@@ -104,10 +106,12 @@ export class Invocation {
 			dryRun: requested.dryRun ?? this.config.dryRun,
 			force: requested.force ?? false,
 			listRegion: regions[0] ?? this.defaults.region ?? 'ap-guangzhou',
+			services: requested.services ? policyOf(requested.services) : this.config.services,
 		};
 		try {
 			const report = await syncAccount(this.client, options, this.log, this.budget);
-			return {results: report.results, extra: {sync: {listed: report.listed, excluded: report.excluded, boundListUsed: report.boundListUsed}}};
+			const lists = report.capabilityListsUsed ? {capabilityListsUsed: report.capabilityListsUsed} : {};
+			return {results: report.results, extra: {sync: {listed: report.listed, excluded: report.excluded, boundListUsed: report.boundListUsed, ...lists}}};
 		} catch (error) {
 			const atDeadline = this.controller.signal.aborted;
 			const code = isBinderError(error) ? error.code : atDeadline ? 'Aborted' : 'InternalError';

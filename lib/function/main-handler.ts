@@ -1,6 +1,7 @@
 import {type BinderCode, isBinderError} from '../core/errors.js';
 import type {BucketResult} from '../core/results.js';
 import {bindTargets} from '../binder/batch.js';
+import {compilePolicy, policyOf} from '../binder/services.js';
 import {checkStatus} from '../binder/status.js';
 import {loadConfig, type BinderConfig} from './config.js';
 import {parseEvent, type HttpFlavor, type HttpRequest, type ParsedEvent} from './events/index.js';
@@ -147,7 +148,13 @@ async function runPlan(parsed: Exclude<ParsedEvent, {kind: 'http'}>, invocation:
 				invocation.log.error('unrecognized event record', {code: 'UnrecognizedEvent', record: record.path, eventName: record.eventName, error: record.message, digest: record.digest});
 			}
 
-			const results = await bindTargets(invocation.client, parsed.targets, {concurrency: invocation.config.concurrency, dryRun: invocation.config.dryRun, force: false, budget: invocation.budget});
+			const results = await bindTargets(invocation.client, parsed.targets, {
+				concurrency: invocation.config.concurrency,
+				dryRun: invocation.config.dryRun,
+				force: false,
+				budget: invocation.budget,
+				services: compilePolicy(invocation.config.services),
+			});
 			return {results: [...parsed.knownResults, ...results], extra: parsed.unrecognized ? {unrecognized: parsed.unrecognized} : {}};
 		}
 
@@ -202,6 +209,7 @@ async function handleHttp(request: HttpRequest, invocation: Invocation, base: In
 				dryRun: action.dryRun ?? config.dryRun,
 				force: action.force ?? false,
 				budget: invocation.budget,
+				services: compilePolicy(action.services ? policyOf(action.services) : config.services),
 			});
 			const result = await invocation.report(invocationResult(base, started, results, {}), {throwOnTransient: false, webhookMaxMs: HTTP_WEBHOOK_MAX_MS});
 			return httpReply(jsonReply(200, result));

@@ -1,10 +1,11 @@
 import {invalidInput} from '../../core/errors.js';
 import {parseConcurrency, parsePatterns, parseRegions} from '../../binder/scope.js';
+import {parseServices} from '../../binder/services.js';
 import {describeValue, type Fields, isFields, joinPath, own, quote} from '../../utils/fields.js';
 import type {SyncRequestOptions} from './types.js';
 
 /** The option names a sync request may carry; anything else is a typo worth failing on. */
-export const SYNC_OPTION_KEYS = ['regions', 'include', 'exclude', 'dryRun', 'force', 'concurrency'] as const;
+export const SYNC_OPTION_KEYS = ['regions', 'include', 'exclude', 'dryRun', 'force', 'concurrency', 'services'] as const;
 
 const MAX_UNKNOWN_LISTED = 10;
 
@@ -58,6 +59,11 @@ export function parseSyncOptions(value: unknown, field: string): SyncRequestOpti
 	const concurrency = read('concurrency');
 	if (concurrency !== undefined) {
 		options.concurrency = parseConcurrency(concurrency, joinPath(field, 'concurrency'));
+	}
+
+	const services = read('services');
+	if (services !== undefined) {
+		options.services = parseServices(services, joinPath(field, 'services'));
 	}
 
 	return options;

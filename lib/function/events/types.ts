@@ -1,3 +1,4 @@
+import type {ServiceName} from '../../client/capabilities.js';
 import type {BucketResult} from '../../core/results.js';
 import type {FieldPath} from './field-paths.js';
 
@@ -66,6 +67,8 @@ export type SyncRequestOptions = {
 	dryRun?: boolean;
 	/** Bind again even where already bound. */
 	force?: boolean;
+	/** The services every bucket of this sync gets (`ci` first), instead of BINDER_SERVICES and its rules. */
+	services?: ServiceName[];
 	/** Buckets worked on at once, 1–64. */
 	concurrency?: number;
 };

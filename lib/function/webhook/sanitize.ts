@@ -1,9 +1,32 @@
 import type {BinderCode} from '../../core/errors.js';
-import {OUTCOMES, type BucketResult, type Outcome, type ResultSummary} from '../../core/results.js';
+import {CAPABILITY_STATES, OUTCOMES, type BucketResult, type Outcome, type ResultSummary, type ServiceState} from '../../core/results.js';
 import {redact} from '../../utils/redact.js';
 import type {InvocationReport} from './types.js';
 
 const isOutcome = (value: unknown): value is Outcome => (OUTCOMES as readonly unknown[]).includes(value);
+const isServiceState = (value: unknown): value is ServiceState => isOutcome(value) || (CAPABILITY_STATES as readonly unknown[]).includes(value);
+// Service names are short lowercase words (`ci`, `media`): anything else is not ours and is dropped.
+const SERVICE_NAME = /^[a-z]{1,16}$/;
+const MAX_SERVICES = 16;
+
+/** A `services` map, or a summary's per-service counts, kept to known names and values. */
+function cleanServices<T>(value: unknown, keep: (entry: unknown) => T | undefined, isKey: (key: string) => boolean = (key) => SERVICE_NAME.test(key)): Record<string, T> | undefined {
+	if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+		return undefined;
+	}
+
+	const entries = Object.entries(value)
+		.filter(([name]) => isKey(name))
+		.slice(0, MAX_SERVICES)
+		.flatMap(([name, entry]) => {
+			const kept = keep(entry);
+			return kept === undefined ? [] : [[name, kept] as const];
+		});
+	return entries.length === 0 ? undefined : Object.fromEntries(entries);
+}
+
+const cleanCounts = (entry: unknown) =>
+	cleanServices(entry, (count) => (typeof count === 'number' && Number.isFinite(count) ? count : undefined), isServiceState) as Partial<Record<ServiceState, number>> | undefined;
 
 // A webhook body stays bounded whatever an event held: records and digest lines beyond these are dropped.
 const MAX_UNRECOGNIZED = 20;
@@ -12,6 +35,9 @@ const MAX_DIGEST_LINES = 80;
 function finite(value: unknown): number {
 	return typeof value === 'number' && Number.isFinite(value) ? value : 0;
 }
+
+/** `{[name]: value}` when the value is there, else nothing: absent fields stay absent in the body. */
+const optional = <K extends string, V>(name: K, value: V | undefined) => (value === undefined ? {} : ({[name]: value} as Record<K, V>));
 
 /**
 Copy the report keeping only its documented fields, every string passed through {@link redact}.
@@ -39,6 +65,7 @@ export function sanitizeReport(report: InvocationReport, secrets: readonly strin
 			'would-bind': finite(summary['would-bind']),
 			skipped: finite(summary.skipped),
 			failed: finite(summary.failed),
+			...optional('services', cleanServices(summary.services, cleanCounts)),
 		},
 		results: results.map((value) => {
 			const result = (value ?? {}) as Partial<BucketResult>;
@@ -52,6 +79,7 @@ export function sanitizeReport(report: InvocationReport, secrets: readonly strin
 				requestId: optionalText(result.requestId),
 				durationMs: finite(result.durationMs),
 				requests: typeof result.requests === 'number' && Number.isFinite(result.requests) ? result.requests : undefined,
+				...optional('services', cleanServices(result.services, (state) => (isServiceState(state) ? state : undefined))),
 			};
 			return clean;
 		}),
