@@ -8,12 +8,12 @@ import fs from 'node:fs';
 import {createRequire} from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import {fileURLToPath} from 'node:url';
 import {createZip} from '../../deploy/zip.mjs';
 import {putBucketEvent} from '../../lib/cli/start.js';
 import {DEMO_CREDENTIALS, startEmulator, type Emulator} from '../../lib/emulator/index.js';
 import {handle} from '../../lib/function/main-handler.js';
 import {serveFunction, type LocalServer} from '../../lib/function/local-server.js';
+import {ROOT} from './paths.js';
 import {ManualClock, startFakeTencentCloud, type FakeOptions, type FakeTencentCloud, type FunctionRef} from './fake-tencentcloud-api.js';
 
 const require = createRequire(import.meta.url);
@@ -26,7 +26,6 @@ const {deployService} = require('../../deploy/serverless-tencent/converge.cjs') 
 	deployService: (options: {plan: unknown; zip: Buffer; api: Api; wait: unknown; log: (message: string) => void}) => Promise<string[]>;
 };
 
-export const ROOT = path.dirname(path.dirname(path.dirname(fileURLToPath(import.meta.url))));
 export const APP_ID = '1250000000';
 export const REGION = 'ap-guangzhou';
 export const FUNCTION = 'cos-ci-binder-dev-binder';

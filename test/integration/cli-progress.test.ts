@@ -1,0 +1,171 @@
+// The live progress line: drawn on stderr only when it is a terminal and without --json. main() runs
+// in-process with pseudo-streams (one claims to be a TTY) and an injected clock, against the emulator.
+import {test} from 'uvu';
+import * as assert from 'uvu/assert';
+import {main} from '../../lib/cli/main.js';
+import type {CliIo} from '../../lib/cli/output.js';
+import {createProgress, formatDuration} from '../../lib/cli/progress.js';
+import {DEMO_CREDENTIALS, startEmulator, type Emulator} from '../../lib/emulator/index.js';
+import type {BucketResult} from '../../lib/core/results.js';
+
+const APP = '1250000000';
+const GZ = 'ap-guangzhou';
+const ERASE = '\r\u001B[2K';
+
+type Pseudo = {isTTY: boolean; columns: number; writes: string[]; write(text: string): boolean; readonly text: string};
+
+function pseudoStream(isTTY: boolean): Pseudo {
+	const writes: string[] = [];
+	return {
+		isTTY,
+		columns: 200,
+		writes,
+		write(text) {
+			writes.push(text);
+			return true;
+		},
+		get text() {
+			return writes.join('');
+		},
+	};
+}
+
+/** A clock that moves on by `step` ms at every reading. */
+const steppingClock = (step: number) => {
+	let now = 0;
+	return () => (now += step);
+};
+
+async function run(argv: string[], env: Record<string, string>, options: {tty: boolean; now?: () => number}) {
+	const stdout = pseudoStream(false);
+	const stderr = pseudoStream(options.tty);
+	const io: CliIo = {stdout, stderr, now: options.now ?? steppingClock(250)};
+	const code = await main(argv, env, io);
+	return {code, stdout, stderr};
+}
+
+async function withEmulator(body: (emulator: Emulator, env: Record<string, string>) => Promise<void>) {
+	const emulator = await startEmulator();
+	try {
+		await body(emulator, {BINDER_ENDPOINT: emulator.url, TENCENTCLOUD_SECRETID: DEMO_CREDENTIALS.secretId, TENCENTCLOUD_SECRETKEY: DEMO_CREDENTIALS.secretKey});
+	} finally {
+		await emulator.close();
+	}
+}
+
+/** The progress lines drawn, in order (each write starts by erasing the line). */
+const drawn = (stderr: Pseudo) => stderr.writes.filter((write) => write.startsWith(ERASE) && write.length > ERASE.length).map((write) => write.slice(ERASE.length));
+
+test('sync on a terminal: listing, then done/total with bound and failed so far and an ETA; erased before the results', () =>
+	withEmulator(async (emulator, env) => {
+		emulator.createBucket(`a-${APP}`, GZ, {bound: true});
+		for (const name of ['b', 'c', 'd']) {
+			emulator.createBucket(`${name}-${APP}`, GZ);
+		}
+
+		const {code, stdout, stderr} = await run(['sync', '--concurrency', '1'], env, {tty: true});
+		assert.is(code, 0, stderr.text);
+		const lines = drawn(stderr);
+		assert.match(lines[0]!, /^sync: listing buckets… \d+s$/);
+		assert.ok(lines.some((line) => /^sync 0\/4 · 0 bound · 0 failed · \d+s elapsed$/.test(line)), lines.join('\n'));
+		// The bound one is known from the list at once; the ETA counts only the binds.
+		assert.ok(lines.some((line) => /^sync 1\/4 · 1 bound · 0 failed · \d+s elapsed$/.test(line)), lines.join('\n'));
+		assert.ok(lines.some((line) => /^sync 2\/4 · 2 bound · 0 failed · ETA \d+s$/.test(line)), lines.join('\n'));
+		assert.is(lines.at(-1), 'sync 4/4 · 4 bound · 0 failed');
+		// The line is erased before the summary, and no escape code reaches stdout.
+		assert.is(stderr.writes.at(-3), `${ERASE}sync 4/4 · 4 bound · 0 failed`);
+		assert.is(stderr.writes.at(-2), ERASE);
+		assert.match(stderr.writes.at(-1)!, /^\{"summary":/);
+		assert.not.match(stdout.text, /\u001B|\r/);
+		assert.is(stdout.text.trim().split('\n').length, 4);
+	}));
+
+test('multi-bucket bind on a terminal: bound and failed counted as they come', () =>
+	withEmulator(async (emulator, env) => {
+		emulator.createBucket(`a-${APP}`, GZ);
+		emulator.createBucket(`b-${APP}`, GZ, {bound: true});
+		const {code, stderr} = await run(['bind', `a-${APP}`, `b-${APP}`, `ghost-${APP}`, '--region', GZ, '--concurrency', '1'], env, {tty: true});
+		assert.is(code, 1);
+		const lines = drawn(stderr);
+		assert.match(lines[0]!, /^bind 0\/3 · 0 bound · 0 failed · \d+s elapsed$/);
+		assert.is(lines.at(-1), 'bind 3/3 · 2 bound · 1 failed');
+	}));
+
+test('not a terminal, or --json: no progress line, no escape codes', () =>
+	withEmulator(async (emulator, env) => {
+		emulator.createBucket(`a-${APP}`, GZ);
+		emulator.createBucket(`b-${APP}`, GZ);
+		const piped = await run(['sync'], env, {tty: false});
+		assert.is(piped.code, 0);
+		assert.not.match(piped.stderr.text, /\u001B|\r/);
+		assert.is(piped.stderr.writes.length, 1, 'the summary line only');
+		emulator.setBound(`a-${APP}`, false);
+		const json = await run(['bind', `a-${APP}`, `b-${APP}`, '--region', GZ, '--json'], env, {tty: true});
+		assert.is(json.code, 0);
+		assert.is(json.stderr.text, '');
+		const jsonSync = await run(['sync', '--json'], env, {tty: true});
+		assert.not.match(jsonSync.stderr.text, /\u001B|\r/);
+	}));
+
+test('a single bind waiting on retries says so once a few seconds have passed; a quick one shows nothing', () =>
+	withEmulator(async (emulator, env) => {
+		emulator.createBucket(`a-${APP}`, GZ);
+		emulator.createBucket(`b-${APP}`, GZ);
+		emulator.setFaults({failNext: {count: 2, code: 'SlowDown'}});
+		// Started at 0; every later reading is 10 s on.
+		let readings = 0;
+		const slow = await run(['bind', `a-${APP}`, '--region', GZ], env, {tty: true, now: () => (readings++ === 0 ? 0 : 10_000)});
+		assert.is(slow.code, 0, slow.stderr.text);
+		const lines = drawn(slow.stderr);
+		assert.ok(lines.includes(`bind 0/1 · 0 bound · 0 failed · 10s elapsed · waiting to retry a-${APP} after SlowDown (retry 1)`), lines.join('\n'));
+		assert.ok(lines.includes(`bind 0/1 · 0 bound · 0 failed · 10s elapsed · waiting to retry a-${APP} after SlowDown (retry 2)`), lines.join('\n'));
+		assert.match(slow.stdout.text, /bound\s+a-1250000000/);
+
+		const quick = await run(['bind', `b-${APP}`, '--region', GZ], env, {tty: true, now: () => 0});
+		assert.is(quick.code, 0);
+		assert.is(quick.stderr.text, '');
+	}));
+
+const result = (bucket: string, outcome: BucketResult['outcome']): BucketResult => ({bucket, region: GZ, outcome, durationMs: 1});
+
+test('createProgress: ETA from the timed results only; cut to the terminal width; stop erases', () => {
+	let now = 0;
+	const writes: string[] = [];
+	const progress = createProgress({write: (text) => writes.push(text), now: () => now, label: 'sync', refreshMs: 3_600_000});
+	const last = () => writes.at(-1)!.slice(ERASE.length);
+	assert.is(last(), 'sync: listing buckets… 0s');
+	progress.planned(10);
+	for (const name of ['a', 'b', 'c', 'd', 'e']) {
+		progress.settled(result(name, 'already-bound'), false);
+	}
+
+	assert.is(last(), 'sync 5/10 · 5 bound · 0 failed · 0s elapsed');
+	now = 2000;
+	progress.settled(result('f', 'bound'));
+	assert.is(last(), 'sync 6/10 · 6 bound · 0 failed · ETA 8s');
+	now = 3000;
+	progress.retrying({operation: 'CreateCIBucket', bucket: 'g', attempt: 1, delayMs: 100, code: 'SlowDown'});
+	assert.is(last(), 'sync 6/10 · 6 bound · 0 failed · ETA 12s · waiting to retry g after SlowDown (retry 1)');
+	progress.retrying({operation: 'CreateCIBucket', bucket: 'h', attempt: 2, delayMs: 100, code: 'Timeout'});
+	assert.is(last(), 'sync 6/10 · 6 bound · 0 failed · ETA 12s · waiting to retry h after Timeout (retry 2) (+1 more)');
+	now = 4000;
+	progress.settled(result('g', 'failed'));
+	progress.settled(result('h', 'would-bind'));
+	assert.is(last(), 'sync 8/10 · 6 bound · 1 would bind · 1 failed · ETA 3s');
+	progress.stop();
+	assert.is(writes.at(-1), ERASE);
+	const count = writes.length;
+	progress.settled(result('i', 'bound'));
+	assert.is(writes.length, count, 'nothing after stop');
+
+	const narrow: string[] = [];
+	createProgress({write: (text) => narrow.push(text), now: () => 0, label: 'bind', total: 3, columns: 20, refreshMs: 3_600_000}).stop();
+	assert.is(narrow[0], `${ERASE}bind 0/3 · 0 bound…`);
+	assert.is(narrow[0]!.length - ERASE.length, 19);
+});
+
+test('formatDuration', () => {
+	assert.equal([0, 499, 1500, 59_400, 60_000, 185_000, 3_599_000, 3_720_000].map(formatDuration), ['0s', '0s', '2s', '59s', '1m00s', '3m05s', '59m59s', '1h02m']);
+});
+
+test.run();
