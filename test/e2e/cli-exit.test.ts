@@ -7,6 +7,8 @@ import {test} from 'uvu';
 import * as assert from 'uvu/assert';
 import {DEMO_CREDENTIALS, startEmulator, type Emulator} from '../../lib/emulator/index.js';
 import {runCli} from '../support/cli.js';
+import {events} from '../support/function.js';
+import {startHostileServer} from '../support/hostile-server.js';
 
 const APP = '1250000000';
 const GZ = 'ap-guangzhou';
@@ -108,5 +110,31 @@ test('sync and bind: exit 1 when a bucket failed, with the rest still reported',
 		const bind = await runCli(['bind', `a-${APP}`, '--region', GZ], {...env, BINDER_RETRIES: '0'});
 		assert.is(bind.code, 1, bind.stderr);
 	}));
+
+test('invoke against a backend that never answers: a record per bucket, exit 1, and the process ends on its own', async () => {
+	const server = await startHostileServer('stall');
+	try {
+		const names = ['c1', 'c2'].map((name) => `${name}-${APP}`);
+		const event = await eventFile({EventList: names.map((name) => events.putBucket(name, GZ))});
+		const context = path.join(path.dirname(event), 'context.json');
+		await writeFile(context, JSON.stringify({time_limit_in_ms: 2000, tencentcloud_appid: APP}));
+		const run = await runCli(
+			['invoke', event, '--context', context, '--json'],
+			{TENCENTCLOUD_SECRETID: 'AKIDhostile', TENCENTCLOUD_SECRETKEY: 'hostile-secret-key-value', BINDER_ENDPOINT: server.url, BINDER_REQUEST_TIMEOUT_MS: '120000'},
+			{watchdogMs: 30_000},
+		);
+		assert.not.ok(run.killedByWatchdog, 'the process exits on its own');
+		assert.is(run.code, 1, 'buckets that could not be bound are not a success');
+		const records = `${run.stdout}\n${run.stderr}`
+			.split('\n')
+			.filter((line) => line.startsWith('{'))
+			.map((line) => JSON.parse(line) as Record<string, unknown>)
+			.filter((line) => line.message === 'bucket result');
+		assert.equal(records.map((record) => record.bucket).sort(), names, run.stdout + run.stderr);
+		await server.drained();
+	} finally {
+		await server.close();
+	}
+});
 
 test.run();

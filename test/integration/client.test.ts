@@ -4,6 +4,7 @@ import {createClient, type ClientOptions} from '../../lib/client/client.js';
 import {ensureBound} from '../../lib/binder/ensure-bound.js';
 import {isBinderError, type BinderError} from '../../lib/core/errors.js';
 import {DEMO_CREDENTIALS, startEmulator, type Emulator, type EmulatorOptions} from '../../lib/emulator/index.js';
+import * as root from '../../lib/index.js';
 import {startReceiver} from '../support/receiver.js';
 
 const APP = '1250000000';
@@ -447,6 +448,21 @@ test('BINDER_ENDPOINT must be a plain http(s) origin', () => {
 			assert.match((error as Error).message, /^BINDER_ENDPOINT/);
 			assert.not.match((error as Error).message, /pw/);
 		}
+	}
+});
+
+test('through the root entry: ensureBound on a client binds a bucket once, then finds it bound', async () => {
+	const emu = await startEmulator();
+	try {
+		emu.createBucket(`photos-${APP}`, GZ);
+		const client = root.createClient({endpoint: emu.url, credentials: DEMO_CREDENTIALS, env: {}});
+		const first = await root.ensureBound(client, `photos-${APP}`, GZ);
+		const second = await root.ensureBound(client, `photos-${APP}`, GZ);
+		assert.equal([first.outcome, second.outcome], ['bound', 'already-bound']);
+		assert.is(emu.bucket(`photos-${APP}`)?.bindCount, 1);
+		assert.ok(root.allSettled([first, second]));
+	} finally {
+		await emu.close();
 	}
 });
 

@@ -2,6 +2,7 @@
 // test owns: SCF's Creating/Updating/Deleting last clock time, the plugin's wait sleeps by advancing that clock,
 // so every poll count and every timeout here is exact and no assertion depends on wall time.
 import {createRequire} from 'node:module';
+import net from 'node:net';
 import {test} from 'uvu';
 import * as assert from 'uvu/assert';
 import {createZip} from '../../deploy/zip.mjs';
@@ -178,6 +179,29 @@ test('remove waits out Updating and Deleting on the clock, and deletes only what
 		assert.ok(fake.calls.every((call) => !call.error || call.error === 'ResourceNotFound.Function'));
 	} finally {
 		await close();
+	}
+});
+
+test('API: a network error on a read is retried, then reported (loopback port with nothing listening)', async () => {
+	const server = net.createServer();
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const {port} = server.address() as {port: number};
+	await new Promise<void>((resolve) => server.close(() => resolve()));
+	let sleeps = 0;
+	const client = new TencentApi({
+		region: 'ap-guangzhou',
+		credentials: {secretId: 'AKIDx', secretKey: 'k'},
+		env: {TENCENTCLOUD_API_CONNECT_TO: `http://127.0.0.1:${port}`},
+		async sleep() {
+			sleeps++;
+		},
+	});
+	try {
+		await client.call('scf', 'GetFunction', {FunctionName: 'x'});
+		assert.unreachable('should have thrown');
+	} catch (error) {
+		assert.match((error as Error).message, /scf GetFunction failed in ap-guangzhou: request failed/);
+		assert.is(sleeps, 2, 'three attempts');
 	}
 });
 

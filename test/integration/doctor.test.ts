@@ -13,8 +13,9 @@ import {decide, parsePolicy} from '../../lib/doctor/cam-policy.js';
 import type {CheckResult} from '../../lib/doctor/checks.js';
 import {runDoctor} from '../../lib/doctor/command.js';
 import {ManualClock} from '../support/fake-tencentcloud-api.js';
-import {APP_ID, DEPLOYER, FUNCTION, HOME, HTTP_TOKEN, REF, REGION, ROLE_KEY, RULE, serviceFile, shippedPolicy, startDeployment, type Deployment, type DeploymentOptions} from '../support/doctor-harness.js';
+import {APP_ID, DEPLOYER, FUNCTION, HOME, HTTP_TOKEN, REF, REGION, ROLE_KEY, RULE, serviceFile, startDeployment, type Deployment, type DeploymentOptions} from '../support/doctor-harness.js';
 import {ROOT} from '../support/paths.js';
+import {shippedPolicy} from '../support/policies.js';
 
 const ORDER = ['keys', 'function', 'runtime', 'code', 'role', 'timer-trigger', 'url-trigger', 'eventbridge-rule', 'healthz', 'status', 'role-policy', 'cloudaudit-delivery'];
 const WITH_CANARY = [...ORDER.slice(0, 10), 'canary', ...ORDER.slice(10)];

@@ -191,4 +191,20 @@ test('HTTP bind failures do not throw (the caller gets the results)', () =>
 		assert.is(json(reply).results[0].code, 'SlowDown');
 	}));
 
+test('the 401 reply, through a served function, says "missing or invalid bearer token"', async () => {
+	const emulator = await startEmulator();
+	const server = await serveFunction({env: functionEnv(emulator), write: () => undefined});
+	try {
+		for (const authorization of [undefined, 'Bearer wrong-token-0123456789', `Basic ${TOKEN}`]) {
+			const response = await fetch(`${server.url}/status?bucket=a-1250000000&region=ap-guangzhou`, {headers: authorization ? {authorization} : {}});
+			assert.is(response.status, 401);
+			const body = (await response.json()) as {error: {message: string}};
+			assert.is(body.error.message, 'missing or invalid bearer token in the Authorization header');
+		}
+	} finally {
+		await server.close();
+		await emulator.close();
+	}
+});
+
 test.run();

@@ -1,10 +1,6 @@
 // Hostile networks: backends that trickle a body, stall after the headers, never answer, or send their
 // headers one byte at a time. Whatever they do, a request gives up when it should, closes its socket,
 // every bucket ends as one record before the function's deadline, and the process can exit.
-import {spawn} from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import {test} from 'uvu';
 import * as assert from 'uvu/assert';
 import {createClient} from '../../lib/client/client.js';
@@ -14,7 +10,6 @@ import {createTransport} from '../../lib/utils/http-transport.js';
 import {readBody} from '../../lib/utils/read-body.js';
 import {APP, events} from '../support/function.js';
 import {collectGarbage, HOSTILE_MODES, settlesWithin, startHostileServer} from '../support/hostile-server.js';
-import {ROOT} from '../support/paths.js';
 
 const GZ = 'ap-guangzhou';
 const KEYS = {TENCENTCLOUD_SECRETID: 'AKIDhostile', TENCENTCLOUD_SECRETKEY: 'hostile-secret-key-value'};
@@ -137,44 +132,6 @@ test('handler: a sweep whose bucket listing stalls ends with a transient Aborted
 		await server.drained();
 	} finally {
 		await server.close();
-	}
-});
-
-test('cli invoke against a backend that never answers: prints a record per bucket and the process exits', async () => {
-	const server = await startHostileServer('stall');
-	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccb-hostile-'));
-	try {
-		const names = ['c1', 'c2'].map((name) => `${name}-${APP}`);
-		fs.writeFileSync(path.join(dir, 'event.json'), JSON.stringify({EventList: names.map((name) => events.putBucket(name, GZ))}));
-		fs.writeFileSync(path.join(dir, 'context.json'), JSON.stringify({time_limit_in_ms: 2000, tencentcloud_appid: APP}));
-		const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'lib/cli/bin.ts'), 'invoke', path.join(dir, 'event.json'), '--context', path.join(dir, 'context.json'), '--json'], {
-			cwd: ROOT,
-			env: {PATH: process.env.PATH, ...KEYS, BINDER_ENDPOINT: server.url, BINDER_REQUEST_TIMEOUT_MS: '120000'},
-			stdio: ['ignore', 'pipe', 'pipe'],
-		});
-		let stdout = '';
-		let stderr = '';
-		child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-		child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-		const code = await settlesWithin(
-			new Promise<number | null>((resolve) => child.on('close', resolve)),
-			30_000,
-			'cos-ci-binder invoke',
-		).catch((error: unknown) => {
-			child.kill('SIGKILL');
-			throw error;
-		});
-		assert.is.not(code, 0, 'buckets that could not be bound are not a success');
-		const records = `${stdout}\n${stderr}`
-			.split('\n')
-			.filter((line) => line.startsWith('{'))
-			.map((line) => JSON.parse(line) as Record<string, unknown>)
-			.filter((line) => line.message === 'bucket result');
-		assert.equal(records.map((record) => record.bucket).sort(), names, stdout + stderr);
-		await server.drained();
-	} finally {
-		await server.close();
-		fs.rmSync(dir, {recursive: true, force: true});
 	}
 });
 

@@ -1,56 +1,19 @@
 import {createHmac} from 'node:crypto';
 import {createServer, type IncomingHttpHeaders, type ServerResponse} from 'node:http';
 import type {AddressInfo} from 'node:net';
-import fc from 'fast-check';
 import {Webhook} from 'standardwebhooks';
 import {test} from 'uvu';
 import * as assert from 'uvu/assert';
-import type {BucketResult} from '../../lib/core/results.js';
-import {serviceCode} from '../../lib/core/errors.js';
 import {
-	buildStandardPayload,
 	deliverWebhook,
-	dingtalkSignedUrl,
 	feishuSign,
-	renderRobotMessage,
-	signStandardWebhook,
 	WEBHOOK_EVENT_TYPE,
 	type InvocationReport,
 	type WebhookDelivery,
 	type WebhookOptions,
 } from '../../lib/function/webhook/index.js';
 import {describeUrl} from '../../lib/function/webhook/utils/describe-url.js';
-import {parseRetryAfter} from '../../lib/utils/retry.js';
-import {truncateUtf8} from '../../lib/utils/truncate-utf8.js';
-
-// Test secrets. Every one of them is searched for in every body received and every delivery returned.
-const STANDARD_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
-const DINGTALK_SECRET = 'SEC1f2e3d4c5b6a798877665544332211ffeeddccbbaa99887766554433221100';
-const FEISHU_SECRET = 'feishuSigningSecret0123456789';
-const WECOM_KEY = '693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa';
-const DINGTALK_TOKEN = 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90';
-const FEISHU_HOOK_ID = '2f8b3a4c-1d2e-4f50-9a6b-7c8d9e0f1a2b';
-const TENCENT_ENV = {
-	TENCENTCLOUD_SECRETID: 'AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE',
-	TENCENTCLOUD_SECRETKEY: 'Gu5t9xGARNpq86cd98joQYCN3EXAMPLEKEY',
-	TENCENTCLOUD_SESSIONTOKEN: 'sessionTokenEXAMPLE0123456789abcdefghijklmnop',
-	TENCENTCLOUD_REGION: 'ap-guangzhou',
-};
-const Q_SIGNATURE = '2b2d1a0e4f7c9b8a6d5e4f3a2b1c0d9e8f7a6b5c';
-const AUTHORIZATION = `q-sign-algorithm=sha1&q-ak=${TENCENT_ENV.TENCENTCLOUD_SECRETID}&q-sign-time=1;2&q-key-time=1;2&q-header-list=host&q-url-param-list=&q-signature=${Q_SIGNATURE}`;
-const SECRETS = [
-	STANDARD_SECRET,
-	STANDARD_SECRET.slice('whsec_'.length),
-	DINGTALK_SECRET,
-	FEISHU_SECRET,
-	WECOM_KEY,
-	DINGTALK_TOKEN,
-	FEISHU_HOOK_ID,
-	TENCENT_ENV.TENCENTCLOUD_SECRETID,
-	TENCENT_ENV.TENCENTCLOUD_SECRETKEY,
-	TENCENT_ENV.TENCENTCLOUD_SESSIONTOKEN,
-	Q_SIGNATURE,
-];
+import {DINGTALK_SECRET, DINGTALK_TOKEN, FEISHU_HOOK_ID, FEISHU_SECRET, leakyReport, makeReport, makeResults, SECRETS, STANDARD_SECRET, TENCENT_ENV, WECOM_KEY} from '../support/webhook-reports.js';
 
 // Every request body received and every delivery returned by this file, for the final secret scan.
 const seenBodies: string[] = [];
@@ -117,47 +80,6 @@ function plainHeaders(headers: IncomingHttpHeaders): Record<string, string> {
 	return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : (value ?? '')]));
 }
 
-// --- Fixtures ------------------------------------------------------------------------------------------
-
-function makeResults(count: number, failedEvery = 10): BucketResult[] {
-	return Array.from({length: count}, (_, index): BucketResult => {
-		const bucket = `bucket-${String(index).padStart(5, '0')}-1250000000`;
-		if (index % failedEvery === failedEvery - 1) {
-			return {bucket, region: 'ap-shanghai', outcome: 'failed', code: 'NoSuchBucket', message: 'The specified bucket does not exist.', transient: false, durationMs: 12, requests: 1};
-		}
-
-		return {bucket, region: 'ap-guangzhou', outcome: index % 3 === 0 ? 'bound' : 'already-bound', durationMs: 8, requests: 2};
-	});
-}
-
-function makeReport(results: BucketResult[] = makeResults(5, 3)): InvocationReport {
-	const summary = {total: results.length, bound: 0, 'already-bound': 0, 'would-bind': 0, skipped: 0, failed: 0};
-	for (const result of results) {
-		summary[result.outcome]++;
-	}
-
-	return {requestId: 'req-0123', functionName: 'cos-ci-binder', trigger: 'cos:ObjectCreated:Put', startedAt: '2024-05-01T08:00:00.000Z', durationMs: 1234, summary, results};
-}
-
-/**
-A report whose text fields carry secrets, as a careless error message might: the Tencent Cloud
-credentials, an Authorization header and the delivery's own webhook secret (a delivery can only scrub
-the secrets it knows).
-*/
-function leakyReport(webhookSecret = STANDARD_SECRET): InvocationReport {
-	const report = makeReport();
-	report.results[0] = {
-		...report.results[0]!,
-		outcome: 'failed',
-		code: 'AccessDenied',
-		message: `echoed Authorization: ${AUTHORIZATION}; key ${TENCENT_ENV.TENCENTCLOUD_SECRETKEY}; token ${TENCENT_ENV.TENCENTCLOUD_SESSIONTOKEN}; webhook ${webhookSecret}`,
-	};
-	report.error = {code: 'InvalidEvent', message: `bad event; secret ${webhookSecret}, id ${TENCENT_ENV.TENCENTCLOUD_SECRETID}`};
-	// Extra fields that must never be serialised.
-	Object.assign(report, {credentials: {secretKey: TENCENT_ENV.TENCENTCLOUD_SECRETKEY}, headers: {authorization: AUTHORIZATION}});
-	return report;
-}
-
 const ok: Reply = {status: 200, body: '{}'};
 const robotOk: Reply = {status: 200, body: '{"errcode":0,"errmsg":"ok"}'};
 
@@ -202,14 +124,6 @@ test('standard: a tampered body or a wrong secret fails verification', async () 
 	} finally {
 		await server.close();
 	}
-});
-
-test('standard: signStandardWebhook agrees with the reference implementation', () => {
-	const body = '{"hello":"世界"}';
-	const ours = signStandardWebhook(STANDARD_SECRET, 'msg_p5jXN8AQM9LWM0D4loKWxJek', 1614265330, body);
-	const theirs = new Webhook(STANDARD_SECRET).sign('msg_p5jXN8AQM9LWM0D4loKWxJek', new Date(1614265330 * 1000), body);
-	assert.is(ours, theirs);
-	assert.match(ours, /^v1,[A-Za-z0-9+/]+=*$/);
 });
 
 test('standard: without a secret the message is unsigned but keeps its id and timestamp', async () => {
@@ -400,18 +314,6 @@ test('standard: 2,000 results are delivered whole, and the size is reported', as
 	}
 });
 
-test('standard: buildStandardPayload keeps documented fields only', () => {
-	const payload = buildStandardPayload(leakyReport(), new Date('2024-05-01T08:00:01.000Z'));
-	assert.is(payload.type, 'binder.invocation.completed');
-	assert.is(payload.timestamp, '2024-05-01T08:00:01.000Z');
-	assert.equal(Object.keys(payload.data).sort(), ['durationMs', 'error', 'functionName', 'requestId', 'results', 'startedAt', 'summary', 'trigger']);
-	const json = JSON.stringify(payload);
-	assert.not.ok(json.includes('credentials'));
-	// Signature-shaped fragments are redacted even without knowing the values.
-	assert.not.ok(json.includes(Q_SIGNATURE));
-	assert.not.ok(json.includes(STANDARD_SECRET));
-});
-
 test('config: bad options are InvalidConfig, nothing is sent, the URL is not echoed', async () => {
 	const server = await receiver(() => ok);
 	try {
@@ -482,30 +384,6 @@ test('wecom: markdown message, failed buckets first, within 4096 bytes', async (
 	}
 });
 
-test('wecom: a long multibyte text is cut at a UTF-8 boundary', () => {
-	const report = makeReport([{bucket: 'b-1250000000', region: 'ap-beijing', outcome: 'failed', code: serviceCode('存储桶不存在'.repeat(200)), durationMs: 1}]);
-	report.error = {code: 'InvalidEvent', message: '事件格式错误🙂'.repeat(400)};
-	const message = renderRobotMessage('wecom', report);
-	const {content} = message.markdown;
-	assert.ok(Buffer.byteLength(content) <= 4096);
-	assert.not.ok(content.includes('\uFFFD'));
-	assert.is(Buffer.from(content, 'utf8').toString('utf8'), content);
-	assert.match(content, /- b-1250000000 \(ap-beijing\): 存储桶不存在/);
-});
-
-test('truncateUtf8: never more bytes than allowed, never a broken character, a prefix of the input', () => {
-	fc.assert(
-		fc.property(fc.string({unit: 'binary'}), fc.integer({min: 0, max: 64}), (text, maxBytes) => {
-			const cut = truncateUtf8(text, maxBytes);
-			assert.ok(Buffer.byteLength(cut) <= maxBytes || cut === text);
-			assert.not.ok(cut.includes('\uFFFD') && !text.includes('\uFFFD'));
-			const kept = cut.endsWith('…') && cut !== text ? cut.slice(0, -1) : cut;
-			assert.ok(text.startsWith(kept));
-		}),
-		{numRuns: 500},
-	);
-});
-
 test('robot errcode ≠ 0 is a RobotError with its errmsg, not retried; the token is not echoed', async () => {
 	const server = await receiver(() => ({status: 200, body: JSON.stringify({errcode: 310000, errmsg: `keywords not in content, token=${DINGTALK_TOKEN}`})}));
 	try {
@@ -573,15 +451,6 @@ test('dingtalk: markdown with title and text; the URL signature recomputes', asy
 	}
 });
 
-test('dingtalkSignedUrl: replaces a stale signature, keeps the rest of the query', () => {
-	const signed = dingtalkSignedUrl(`https://oapi.dingtalk.com/robot/send?access_token=${DINGTALK_TOKEN}&timestamp=1&sign=old`, 'SECabc', 1700000000000);
-	const url = new URL(signed);
-	assert.is(url.searchParams.getAll('timestamp').length, 1);
-	assert.is(url.searchParams.get('timestamp'), '1700000000000');
-	assert.is(url.searchParams.get('access_token'), DINGTALK_TOKEN);
-	assert.is(url.searchParams.get('sign'), createHmac('sha256', 'SECabc').update('1700000000000\nSECabc').digest('base64'));
-});
-
 test('feishu: text message with timestamp and sign in the body; the sign recomputes', async () => {
 	const server = await receiver(() => ({status: 200, body: '{"code":0,"msg":"success","data":{}}'}));
 	try {
@@ -613,15 +482,6 @@ test('feishu: a non-zero code is a RobotError; the hook id is masked in the mess
 	} finally {
 		await server.close();
 	}
-});
-
-test('parseRetryAfter: seconds and HTTP dates', () => {
-	const now = Date.parse('2024-05-01T08:00:00Z');
-	assert.is(parseRetryAfter('3', now), 3000);
-	assert.is(parseRetryAfter('Wed, 01 May 2024 08:00:05 GMT', now), 5000);
-	assert.is(parseRetryAfter('Wed, 01 May 2024 07:00:00 GMT', now), 0);
-	assert.is(parseRetryAfter('soon', now), undefined);
-	assert.is(parseRetryAfter(null, now), undefined);
 });
 
 // --- No secret leaves ----------------------------------------------------------------------------------

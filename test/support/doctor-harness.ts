@@ -14,6 +14,7 @@ import {DEMO_CREDENTIALS, startEmulator, type Emulator} from '../../lib/emulator
 import {handle} from '../../lib/function/main-handler.js';
 import {serveFunction, type LocalServer} from '../../lib/function/local-server.js';
 import {ROOT} from './paths.js';
+import {shippedPolicy, shippedTrust} from './policies.js';
 import {ManualClock, startFakeTencentCloud, type FakeOptions, type FakeTencentCloud, type FunctionRef} from './fake-tencentcloud-api.js';
 
 const require = createRequire(import.meta.url);
@@ -107,10 +108,6 @@ export type DeploymentOptions = {
 	deployed?: boolean;
 };
 
-/** deploy/cam-policy.json with the APPID filled in: what README step 1 says to attach. */
-export const shippedPolicy = () => fs.readFileSync(path.join(ROOT, 'deploy/cam-policy.json'), 'utf8').replaceAll('APPID', APP_ID);
-export const shippedTrust = () => fs.readFileSync(path.join(ROOT, 'deploy/cam-trust-policy.json'), 'utf8');
-
 export async function startDeployment(options: DeploymentOptions = {}): Promise<Deployment> {
 	const emulator = await startEmulator({
 		appId: options.emulatorAppId ?? APP_ID,
@@ -118,7 +115,7 @@ export async function startDeployment(options: DeploymentOptions = {}): Promise<
 	});
 	const fake = await startFakeTencentCloud({credentials: [DEPLOYER], codeSha256: 'hex', ...options.fake});
 	if (options.role !== false) {
-		fake.addRole({name: 'CosCiBinderRole', trustPolicy: options.role?.trustPolicy ?? shippedTrust(), policies: options.role?.policies ?? [{name: 'CosCiBinderPolicy', document: shippedPolicy()}]});
+		fake.addRole({name: 'CosCiBinderRole', trustPolicy: options.role?.trustPolicy ?? shippedTrust(), policies: options.role?.policies ?? [{name: 'CosCiBinderPolicy', document: shippedPolicy(APP_ID)}]});
 	}
 
 	const api = new TencentApi({region: REGION, credentials: DEPLOYER, env: {TENCENTCLOUD_API_CONNECT_TO: fake.url}, sleep: async () => {}});

@@ -1,5 +1,5 @@
-// doctor's pure parts: the serverless.yml reader (against the real serverless CLI's own resolution), the deploy
-// record reader and the facts (against the plugin's copies), the CAM policy evaluation, and the canary on a clock
+// doctor's pure parts: the serverless.yml reader (test/e2e/doctor-config.test.ts holds it against the real
+// serverless CLI's own resolution), the deploy record reader and the facts (against the plugin's copies), the CAM policy evaluation, and the canary on a clock
 // the test owns.
 import fs from 'node:fs';
 import {createRequire} from 'node:module';
@@ -14,48 +14,19 @@ import * as facts from '../../lib/doctor/facts.js';
 import {readServiceConfig, ServiceConfigError} from '../../lib/doctor/service-config.js';
 import {parseYaml, YamlError} from '../../lib/doctor/yaml-subset.js';
 import {BinderError, serviceCode} from '../../lib/core/errors.js';
-import {serverlessPrint, serviceFile, shippedPolicy, shippedTrust} from '../support/doctor-harness.js';
 import {ROOT} from '../support/paths.js';
+import {shippedPolicy, shippedTrust} from '../support/policies.js';
 
 const require = createRequire(import.meta.url);
 const record = require('../../deploy/serverless-tencent/record.cjs') as {encodeRecord: (record: unknown) => string; decodeRecord: (text: unknown) => {record?: unknown; error?: string}};
 const constants = require('../../deploy/serverless-tencent/constants.cjs') as Record<string, unknown>;
 const eventbridge = require('../../deploy/serverless-tencent/eventbridge.cjs') as {marker: (fn: unknown) => string; resourceDescription: (uin: string, fn: unknown) => string};
-const {buildPlan} = require('../../deploy/serverless-tencent/plan.cjs') as {buildPlan: (service: unknown, options?: unknown) => any};
 
 const repositoryYaml = () => fs.readFileSync(path.join(ROOT, 'serverless.yml'), 'utf8');
 
 // ---------------------------------------------------------------------------------------------------------
 // serverless.yml
 // ---------------------------------------------------------------------------------------------------------
-
-test('serverless.yml as doctor reads it equals what serverless resolves and the plugin plans (dev; prod with env and --param)', async () => {
-	const cases: Array<{args: string[]; env: Record<string, string>; options: {stage?: string; params?: Record<string, string>}}> = [
-		{args: [], env: {}, options: {}},
-		{args: ['--stage', 'prod', '--param', 'sweepEnabled=false'], env: {BINDER_SWEEP_SCHEDULE: '0 30 2 * * * *', BINDER_ROLE: 'OtherRole'}, options: {stage: 'prod', params: {sweepEnabled: 'false'}}},
-	];
-	for (const {args, env, options} of cases) {
-		const file = serviceFile();
-		const plan = buildPlan(await serverlessPrint(file, args, env));
-		const ours = readServiceConfig(fs.readFileSync(file, 'utf8'), {...options, env});
-		const [fn] = plan.functions;
-		assert.equal(
-			[ours.service, ours.stage, ours.region, ours.namespace, ours.runtime, ours.role, ours.function.name],
-			[plan.service, plan.stage, plan.region, plan.namespace, fn.runtime, fn.role, fn.name],
-			`identity, ${args.join(' ') || 'defaults'}`,
-		);
-		assert.equal(
-			ours.function.timers,
-			fn.triggers.filter((trigger: {type: string}) => trigger.type === 'timer').map(({name, cron, enabled, argument}: any) => ({name, cron, enabled, argument})),
-		);
-		const http = fn.triggers.find((trigger: {type: string}) => trigger.type === 'http');
-		assert.equal(ours.function.http, {name: http.name, authType: http.authType, enableExtranet: http.enableExtranet, enableIntranet: http.enableIntranet});
-		assert.equal(
-			ours.function.rules,
-			fn.rules.map(({name, enabled, pattern, eventBusId}: any) => ({name, enabled, pattern, eventBusId})),
-		);
-	}
-});
 
 test('variables: opt, env (empty counts), param by stage then default, self, sls:stage, quoted fallbacks; unresolvable ones name the field', () => {
 	const yaml = `service: svc

@@ -35,21 +35,6 @@ test('the signature helpers only a verifying server needs are on the emulator su
 	assert.is(emulatorEntry.parseAuthorization(authorization)?.headerList.join(';'), 'host');
 });
 
-test('through the root entry: ensureBound on a client binds a bucket once, then finds it bound', async () => {
-	const emu = await emulatorEntry.startEmulator();
-	try {
-		emu.createBucket(`photos-${APP}`, GZ);
-		const client = root.createClient({endpoint: emu.url, credentials: emulatorEntry.DEMO_CREDENTIALS, env: {}});
-		const first = await root.ensureBound(client, `photos-${APP}`, GZ);
-		const second = await root.ensureBound(client, `photos-${APP}`, GZ);
-		assert.equal([first.outcome, second.outcome], ['bound', 'already-bound']);
-		assert.is(emu.bucket(`photos-${APP}`)?.bindCount, 1);
-		assert.ok(root.allSettled([first, second]));
-	} finally {
-		await emu.close();
-	}
-});
-
 test('a validation error carries its field and is told apart from a service error', async () => {
 	const client = root.createClient({endpoint: 'http://127.0.0.1:9', credentials: emulatorEntry.DEMO_CREDENTIALS, env: {}});
 	const bad = await root.ensureBound(client, 'Not_A_Bucket', GZ);
