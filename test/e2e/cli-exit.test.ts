@@ -5,22 +5,13 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {test} from 'uvu';
 import * as assert from 'uvu/assert';
-import {DEMO_CREDENTIALS, startEmulator, type Emulator} from '../../lib/emulator/index.js';
 import {runCli} from '../support/cli.js';
 import {events} from '../support/function.js';
 import {startHostileServer} from '../support/hostile-server.js';
+import {withEmulator} from '../support/emulator.js';
 
 const APP = '1250000000';
 const GZ = 'ap-guangzhou';
-
-async function withEmulator(body: (emulator: Emulator, env: Record<string, string>) => Promise<void>) {
-	const emulator = await startEmulator();
-	try {
-		await body(emulator, {BINDER_ENDPOINT: emulator.url, TENCENTCLOUD_SECRETID: DEMO_CREDENTIALS.secretId, TENCENTCLOUD_SECRETKEY: DEMO_CREDENTIALS.secretKey});
-	} finally {
-		await emulator.close();
-	}
-}
 
 async function eventFile(event: unknown): Promise<string> {
 	const file = path.join(await mkdtemp(path.join(tmpdir(), 'binder-exit-')), 'event.json');
@@ -31,7 +22,7 @@ async function eventFile(event: unknown): Promise<string> {
 const cosEvent = (name: string) => ({Records: [{cos: {cosBucket: {name, appid: APP, region: 'gz'}, cosObject: {}}, event: {eventName: 'cos:ObjectCreated:Put'}}]});
 
 test('missing credentials: exit 2 naming the variable, before any request, for every command that sends', () =>
-	withEmulator(async (emulator) => {
+	withEmulator({}, async (emulator) => {
 		emulator.createBucket(`a-${APP}`, GZ);
 		const event = await eventFile(cosEvent('a'));
 		const commands = [
@@ -62,7 +53,7 @@ test('missing credentials: exit 2 naming the variable, before any request, for e
 	}));
 
 test('invoke: exit 1 when a bucket failed permanently, 0 when all bound, 1 for an event it cannot act on, 2 for bad settings', () =>
-	withEmulator(async (emulator, env) => {
+	withEmulator({}, async (emulator, env) => {
 		emulator.createBucket(`a-${APP}`, GZ);
 		const ghost = await runCli(['invoke', await eventFile(cosEvent('ghost'))], {...env, TENCENTCLOUD_REGION: GZ});
 		assert.is(ghost.code, 1, ghost.stderr);
@@ -86,7 +77,7 @@ test('invoke: exit 1 when a bucket failed permanently, 0 when all bound, 1 for a
 	}));
 
 test('start --once: exit 1 when the handler threw (the listing failed transiently), 0 when all went well', () =>
-	withEmulator(async (emulator, env) => {
+	withEmulator({}, async (emulator, env) => {
 		emulator.createBucket(`a-${APP}`, GZ);
 		emulator.setFaults({errorRates: {SlowDown: 1}});
 		const threw = await runCli(['start', '--once', '--apply'], {...env, BINDER_RETRIES: '0'});
@@ -100,7 +91,7 @@ test('start --once: exit 1 when the handler threw (the listing failed transientl
 	}));
 
 test('sync and bind: exit 1 when a bucket failed, with the rest still reported', () =>
-	withEmulator(async (emulator, env) => {
+	withEmulator({}, async (emulator, env) => {
 		emulator.createBucket(`a-${APP}`, GZ);
 		emulator.createBucket(`b-${APP}`, GZ);
 		emulator.setFaults({errorRates: {InternalError: 1}, operations: ['CreateCIBucket']});

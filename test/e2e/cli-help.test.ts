@@ -5,9 +5,10 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {test} from 'uvu';
 import * as assert from 'uvu/assert';
-import {DEMO_CREDENTIALS, startEmulator, type Emulator} from '../../lib/emulator/index.js';
+import type {Emulator} from '../../lib/emulator/index.js';
 import {mapWithConcurrency} from '../../lib/utils/pool.js';
 import {runCli, type Run} from '../support/cli.js';
+import {withEmulator} from '../support/emulator.js';
 import {startReceiver} from '../support/receiver.js';
 
 const APP = '1250000000';
@@ -39,32 +40,27 @@ function everyPosition(args: string[], flag: string): string[][] {
 	return [0, 1, args.length].map((index) => [...args.slice(0, index), flag, ...args.slice(index)]);
 }
 
-async function withAccount(body: (emulator: Emulator, env: Record<string, string>) => Promise<void>) {
-	const emulator = await startEmulator();
-	const webhook = await startReceiver();
-	emulator.createBucket(`a-${APP}`, GZ);
-	emulator.createBucket(`b-${APP}`, GZ, {bound: true});
-	try {
-		await body(emulator, {
-			BINDER_ENDPOINT: emulator.url,
-			TENCENTCLOUD_SECRETID: DEMO_CREDENTIALS.secretId,
-			TENCENTCLOUD_SECRETKEY: DEMO_CREDENTIALS.secretKey,
-			BINDER_WEBHOOK_URL: `${webhook.url}/hook`,
-		});
-		assert.equal(emulator.requests, [], 'no request reached the emulator');
-		assert.equal(webhook.received, [], 'no webhook was sent');
-		assert.equal(
-			emulator.buckets().map((bucket) => [bucket.bucket, bucket.ci]),
-			[
-				[`a-${APP}`, 'off'],
-				[`b-${APP}`, 'on'],
-			],
-		);
-	} finally {
-		await webhook.close();
-		await emulator.close();
-	}
-}
+/** Two buckets, one bound, and a webhook receiver: afterwards, no request reached either and nothing changed. */
+const withAccount = (body: (emulator: Emulator, env: Record<string, string>) => Promise<void>) =>
+	withEmulator({}, async (emulator, env) => {
+		const webhook = await startReceiver();
+		emulator.createBucket(`a-${APP}`, GZ);
+		emulator.createBucket(`b-${APP}`, GZ, {bound: true});
+		try {
+			await body(emulator, {...env, BINDER_WEBHOOK_URL: `${webhook.url}/hook`});
+			assert.equal(emulator.requests, [], 'no request reached the emulator');
+			assert.equal(webhook.received, [], 'no webhook was sent');
+			assert.equal(
+				emulator.buckets().map((bucket) => [bucket.bucket, bucket.ci]),
+				[
+					[`a-${APP}`, 'off'],
+					[`b-${APP}`, 'on'],
+				],
+			);
+		} finally {
+			await webhook.close();
+		}
+	});
 
 function assertUsage(run: Run, command: string, label: string) {
 	assert.not.ok(run.killedByWatchdog, `${label}: ran instead of printing help`);

@@ -1,16 +1,17 @@
 // The CLI under the oldest runtime we promise (`engines: >=18`) and the one SCF runs: Node v18.15.0, the
-// official binary (test/support/scf-runtime.mjs). tsx cannot load TypeScript there (no `--import`), so
-// the CLI is bundled with esbuild first, as a user's `npx` would run the built JavaScript.
-import {spawn} from 'node:child_process';
+// official binary (test/support/scf-runtime.mjs), running the CLI bundled as a user's `npx` would run the built
+// JavaScript (bundleCli: tsx cannot load TypeScript there).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import * as esbuild from 'esbuild';
 import {test} from 'uvu';
 import * as assert from 'uvu/assert';
-import {DEMO_CREDENTIALS, startEmulator, type Emulator} from '../../lib/emulator/index.js';
+import {startEmulator, type Emulator} from '../../lib/emulator/index.js';
+import {bundleCli} from '../support/cli.js';
+import {emulatorEnv} from '../support/emulator.js';
 import {SCF_NODE_VERSION, scfNodePath} from '../support/scf-runtime.mjs';
 import {ROOT} from '../support/paths.js';
+import {runProcess} from '../support/process.js';
 
 const APP = '1250000000';
 const GZ = 'ap-guangzhou';
@@ -19,41 +20,13 @@ const cli = path.join(work, 'cli.mjs');
 const node18 = scfNodePath();
 let emu: Emulator;
 
-function run(args: string[], env: Record<string, string> = {}): Promise<{code: number | null; stdout: string; stderr: string}> {
-	return new Promise((resolve, reject) => {
-		const child = spawn(node18, [cli, ...args], {
-			cwd: work,
-			env: {PATH: process.env.PATH ?? '/usr/bin:/bin', BINDER_ENDPOINT: emu.url, TENCENTCLOUD_SECRETID: DEMO_CREDENTIALS.secretId, TENCENTCLOUD_SECRETKEY: DEMO_CREDENTIALS.secretKey, ...env},
-			stdio: ['ignore', 'pipe', 'pipe'],
-		});
-		let stdout = '';
-		let stderr = '';
-		child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-		child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-		const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-		child.on('error', reject);
-		child.on('close', (code) => {
-			clearTimeout(timer);
-			resolve({code, stdout, stderr});
-		});
-	});
-}
+/** The bundled CLI under Node 18.15, with only PATH and the emulator's demo environment (plus `env`). */
+const run = (args: string[], env: Record<string, string> = {}) => runProcess(node18, [cli, ...args], {cwd: work, env: {PATH: process.env.PATH ?? '/usr/bin:/bin', ...emulatorEnv(emu), ...env}});
 
 const records = (stdout: string) => stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
 
 test.before(async () => {
-	await esbuild.build({
-		absWorkingDir: ROOT,
-		entryPoints: [path.join(ROOT, 'lib/cli/bin.ts')],
-		outfile: cli,
-		bundle: true,
-		platform: 'node',
-		target: 'node18',
-		format: 'esm',
-		// Modules bundled into ESM that still call require() (none should, but a dependency might) get one.
-		banner: {js: "import {createRequire as __cr} from 'node:module'; const require = __cr(import.meta.url);"},
-		logLevel: 'warning',
-	});
+	await bundleCli(cli);
 	emu = await startEmulator();
 });
 
@@ -63,11 +36,8 @@ test.after(async () => {
 });
 
 test(`the binary really is SCF's Node ${SCF_NODE_VERSION}`, async () => {
-	const child = spawn(node18, ['--version']);
-	let out = '';
-	child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-	await new Promise((resolve) => child.on('close', resolve));
-	assert.is(out.trim(), SCF_NODE_VERSION);
+	const version = await runProcess(node18, ['--version']);
+	assert.is(version.stdout.trim(), SCF_NODE_VERSION);
 	assert.is(typeof (AbortSignal as {any?: unknown}).any, 'function', 'this process is newer: the check above is what makes the test meaningful');
 });
 

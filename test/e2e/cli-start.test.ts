@@ -2,24 +2,21 @@
 // what it would bind; binding needs --apply. Without keys: the embedded demo, as before.
 import {test} from 'uvu';
 import * as assert from 'uvu/assert';
-import {DEMO_CREDENTIALS, startEmulator, type Emulator} from '../../lib/emulator/index.js';
+import type {Emulator} from '../../lib/emulator/index.js';
 import {runCli} from '../support/cli.js';
+import {withEmulator} from '../support/emulator.js';
 
 const APP = '1250000000';
 const GZ = 'ap-guangzhou';
 
 /** An emulator run on its own, standing for "your account": keys in the environment, BINDER_ENDPOINT set. */
-async function withAccount(body: (emulator: Emulator, env: Record<string, string>) => Promise<void>) {
-	const emulator = await startEmulator();
-	emulator.createBucket(`photos-${APP}`, GZ, {bound: true});
-	emulator.createBucket(`invoices-${APP}`, GZ);
-	emulator.createBucket(`backups-${APP}`, 'ap-shanghai');
-	try {
-		await body(emulator, {BINDER_ENDPOINT: emulator.url, TENCENTCLOUD_SECRETID: DEMO_CREDENTIALS.secretId, TENCENTCLOUD_SECRETKEY: DEMO_CREDENTIALS.secretKey});
-	} finally {
-		await emulator.close();
-	}
-}
+const withAccount = (body: (emulator: Emulator, env: Record<string, string>) => Promise<void>) =>
+	withEmulator({}, async (emulator, env) => {
+		emulator.createBucket(`photos-${APP}`, GZ, {bound: true});
+		emulator.createBucket(`invoices-${APP}`, GZ);
+		emulator.createBucket(`backups-${APP}`, 'ap-shanghai');
+		await body(emulator, env);
+	});
 
 const binds = (emulator: Emulator) => emulator.requests.filter((request) => request.operation === 'CreateCIBucket').length;
 

@@ -3,25 +3,16 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {test} from 'uvu';
 import * as assert from 'uvu/assert';
-import {DEMO_CREDENTIALS, startEmulator, type Emulator} from '../../lib/emulator/index.js';
 import {jsonLines as lines, runCli} from '../support/cli.js';
+import {withEmulator} from '../support/emulator.js';
 
 const APP = '1250000000';
 const GZ = 'ap-guangzhou';
 
 const run = (args: string[], env: Record<string, string | undefined>) => runCli(args, env);
 
-async function withEmulator(body: (emu: Emulator, env: Record<string, string>) => Promise<void>) {
-	const emu = await startEmulator();
-	try {
-		await body(emu, {BINDER_ENDPOINT: emu.url, TENCENTCLOUD_SECRETID: DEMO_CREDENTIALS.secretId, TENCENTCLOUD_SECRETKEY: DEMO_CREDENTIALS.secretKey});
-	} finally {
-		await emu.close();
-	}
-}
-
 test('bind --json: one object per bucket with bucket, region, outcome; exit 0 when all bound', () =>
-	withEmulator(async (emu, env) => {
+	withEmulator({}, async (emu, env) => {
 		emu.createBucket(`a-${APP}`, GZ);
 		emu.createBucket(`b-${APP}`, GZ, {bound: true});
 		const result = await run(['bind', `a-${APP}`, `b-${APP}`, '--region', GZ, '--json'], env);
@@ -36,7 +27,7 @@ test('bind --json: one object per bucket with bucket, region, outcome; exit 0 wh
 	}));
 
 test('bind: exit 1 when any bucket failed, with code and message', () =>
-	withEmulator(async (emu, env) => {
+	withEmulator({}, async (emu, env) => {
 		emu.createBucket(`a-${APP}`, GZ);
 		const result = await run(['bind', `a-${APP}`, `ghost-${APP}`, '--region', GZ, '--json'], env);
 		assert.is(result.code, 1);
@@ -49,7 +40,7 @@ test('bind: exit 1 when any bucket failed, with code and message', () =>
 	}));
 
 test('usage errors exit 2 with a message', () =>
-	withEmulator(async (_emu, env) => {
+	withEmulator({}, async (_emu, env) => {
 		for (const args of [[], ['bind', `a-${APP}`], ['bind', '--region', GZ], ['bind', 'BAD', '--region', GZ], ['bind', `a-${APP}`, '--region', 'Mars'], ['nope'], ['bind', `a-${APP}`, '--region', GZ, '--frobnicate'], ['invoke']]) {
 			const result = await run(args, env);
 			assert.is(result.code, 2, `${args.join(' ')}: ${result.stderr}`);
@@ -58,7 +49,7 @@ test('usage errors exit 2 with a message', () =>
 	}));
 
 test('bind honours BINDER_DRY_RUN like the function does; start refuses bad options with exit 2', () =>
-	withEmulator(async (emu, env) => {
+	withEmulator({}, async (emu, env) => {
 		emu.createBucket(`a-${APP}`, GZ);
 		const result = await run(['bind', `a-${APP}`, '--region', GZ, '--json'], {...env, BINDER_DRY_RUN: 'true'});
 		assert.is(result.code, 0, result.stderr);
@@ -72,7 +63,7 @@ test('bind honours BINDER_DRY_RUN like the function does; start refuses bad opti
 	}));
 
 test('status, unbind, list, buckets', () =>
-	withEmulator(async (emu, env) => {
+	withEmulator({}, async (emu, env) => {
 		emu.createBucket(`a-${APP}`, GZ, {bound: true});
 		emu.createBucket(`b-${APP}`, 'ap-shanghai');
 		const status = await run(['status', `a-${APP}`, '--region', GZ, '--json'], env);
@@ -91,7 +82,7 @@ test('status, unbind, list, buckets', () =>
 	}));
 
 test('sync: binds the unbound, honours --exclude and --dry-run', () =>
-	withEmulator(async (emu, env) => {
+	withEmulator({}, async (emu, env) => {
 		emu.createBucket(`a-${APP}`, GZ);
 		emu.createBucket(`tmp-${APP}`, GZ);
 		const dry = await run(['sync', '--dry-run', '--json'], env);
@@ -104,7 +95,7 @@ test('sync: binds the unbound, honours --exclude and --dry-run', () =>
 	}));
 
 test('invoke runs main_handler on an event file: result on stdout, logs on stderr', () =>
-	withEmulator(async (emu, env) => {
+	withEmulator({}, async (emu, env) => {
 		emu.createBucket(`fresh-${APP}`, GZ);
 		const dir = await mkdtemp(path.join(tmpdir(), 'binder-invoke-'));
 		const eventPath = path.join(dir, 'event.json');

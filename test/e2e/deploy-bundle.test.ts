@@ -1,7 +1,6 @@
 // The shipped artifact, proven the way SCF will use it: bundle the real handler, unzip the package into
 // an empty folder, `require('./index.js')` there in a fresh `node` with no node_modules in reach, and run
 // `main_handler` on a recorded PutBucket event against the emulator. The bucket must end up bound.
-import {spawn} from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +12,7 @@ import {DEMO_CREDENTIALS, startEmulator} from '../../lib/emulator/index.js';
 import {settlesWithin, startHostileServer} from '../support/hostile-server.js';
 import {SCF_NODE_VERSION, scfNodePath} from '../support/scf-runtime.mjs';
 import {ROOT} from '../support/paths.js';
+import {runProcess} from '../support/process.js';
 
 const EVENT = path.join(ROOT, 'test/fixtures/events/cloudaudit-putbucket-resourcename-qcs.json');
 const BUCKET = 'examplebucket-1250000000';
@@ -23,22 +23,8 @@ const MAX_ZIP_BYTES = 200 * 1024;
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'deploy-bundle-'));
 let built: BundleResult;
 
-/** Run `node -e script` in `cwd` with exactly `env`; resolves with its output (async: the emulator lives in this process). */
-function node(script: string, cwd: string, env: Record<string, string>, binary = process.execPath, flags: string[] = []): Promise<{code: number | null; stdout: string; stderr: string}> {
-	return new Promise((resolve, reject) => {
-		const child = spawn(binary, [...flags, '-e', script], {cwd, env, stdio: ['ignore', 'pipe', 'pipe']});
-		let stdout = '';
-		let stderr = '';
-		child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-		child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-		const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-		child.on('error', reject);
-		child.on('close', (code) => {
-			clearTimeout(timer);
-			resolve({code, stdout, stderr});
-		});
-	});
-}
+/** Run `node -e script` in `cwd` with exactly `env` (async: the emulator lives in this process). */
+const node = (script: string, cwd: string, env: Record<string, string>, binary = process.execPath, flags: string[] = []) => runProcess(binary, [...flags, '-e', script], {cwd, env, watchdogMs: 30_000});
 
 test.before(async () => {
 	built = await bundle({entry: 'handlers/index.ts', outdir: path.join(work, 'build'), cwd: ROOT, log: () => {}});

@@ -1,7 +1,7 @@
 // serverless v3 + the tencent provider plugin, end to end, without Tencent Cloud: the real CLI runs as a
 // child process against a loopback fake of the API 3.0 endpoint (test/support/fake-tencentcloud-api.ts).
 // Tests run in order and share the fake's state: deploy → redeploy → changes → remove.
-import {spawn, spawnSync} from 'node:child_process';
+import {spawnSync} from 'node:child_process';
 import {createHash} from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,6 +11,7 @@ import * as assert from 'uvu/assert';
 import {createZip, readZip} from '../../deploy/zip.mjs';
 import {startFakeTencentCloud, type FakeCall, type FakeFunction, type FakeTencentCloud} from '../support/fake-tencentcloud-api.js';
 import {ROOT} from '../support/paths.js';
+import {runProcess, type Run as ProcessRun} from '../support/process.js';
 
 const SERVERLESS = path.join(ROOT, 'node_modules/serverless/bin/serverless.js');
 const FUNCTION = 'cos-ci-binder-dev-binder';
@@ -33,13 +34,13 @@ let fake: FakeTencentCloud;
 /** Can this machine give a child an empty network namespace? Then "offline" is proven, not assumed. */
 const canUnshare = process.platform === 'linux' && spawnSync('unshare', ['-n', 'true'], {stdio: 'ignore'}).status === 0;
 
-type Run = {code: number | null; stdout: string; stderr: string; output: string};
+type Run = ProcessRun & {output: string};
 
 /**
 Run the serverless CLI. The environment is built from scratch (never inherited) so a developer's real
 TENCENTCLOUD_* keys cannot reach a test; `offline` runs it in an empty network namespace when possible.
 */
-function sls(cwd: string, args: string[], options: {env?: Record<string, string>; credentials?: boolean; offline?: boolean} = {}): Promise<Run> {
+async function sls(cwd: string, args: string[], options: {env?: Record<string, string>; credentials?: boolean; offline?: boolean} = {}): Promise<Run> {
 	const env: Record<string, string> = {
 		PATH: process.env.PATH ?? '/usr/bin:/bin',
 		HOME: home,
@@ -55,19 +56,8 @@ function sls(cwd: string, args: string[], options: {env?: Record<string, string>
 		...options.env,
 	};
 	const [command, commandArgs] = options.offline && canUnshare ? ['unshare', ['-n', process.execPath, SERVERLESS, ...args]] : [process.execPath, [SERVERLESS, ...args]];
-	return new Promise((resolve, reject) => {
-		const child = spawn(command as string, commandArgs as string[], {cwd, env, stdio: ['ignore', 'pipe', 'pipe']});
-		let stdout = '';
-		let stderr = '';
-		child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-		child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-		const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-		child.on('error', reject);
-		child.on('close', (code) => {
-			clearTimeout(timer);
-			resolve({code, stdout, stderr, output: stdout + stderr});
-		});
-	});
+	const run = await runProcess(command as string, commandArgs as string[], {cwd, env});
+	return {...run, output: run.stdout + run.stderr};
 }
 
 /** A service folder like a fresh clone: serverless.yml (optionally edited), deploy/, node_modules link, a stub handler. */

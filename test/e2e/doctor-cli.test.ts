@@ -1,14 +1,12 @@
 // `cos-ci-binder doctor --canary` as users run it: a child process, real signals, real time (no assertion on it).
-import {spawn} from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import * as esbuild from 'esbuild';
 import {test} from 'uvu';
 import * as assert from 'uvu/assert';
-import {jsonLines, runCli} from '../support/cli.js';
+import {bundleCli, jsonLines, runCli} from '../support/cli.js';
 import {DEPLOYER, HTTP_TOKEN, ROLE_KEY, serviceFile, startDeployment} from '../support/doctor-harness.js';
-import {ROOT} from '../support/paths.js';
+import {runProcess} from '../support/process.js';
 import {SCF_NODE_VERSION, scfNodePath} from '../support/scf-runtime.mjs';
 
 test('Ctrl-C while the canary waits: the bucket is deleted, the report says so, exit 1', async () => {
@@ -66,32 +64,10 @@ test('doctor --canary --json end to end: 13 objects, all ok, exit 0; no secret i
 test(`doctor --canary under Node ${SCF_NODE_VERSION} (the oldest runtime we promise), bundled as npx would run it: exit 0`, async () => {
 	const work = fs.mkdtempSync(path.join(os.tmpdir(), 'doctor-node18-'));
 	const cli = path.join(work, 'cli.mjs');
-	await esbuild.build({
-		absWorkingDir: ROOT,
-		entryPoints: [path.join(ROOT, 'lib/cli/bin.ts')],
-		outfile: cli,
-		bundle: true,
-		platform: 'node',
-		target: 'node18',
-		format: 'esm',
-		banner: {js: "import {createRequire as __cr} from 'node:module'; const require = __cr(import.meta.url);"},
-		logLevel: 'warning',
-	});
+	await bundleCli(cli);
 	const deployment = await startDeployment();
 	try {
-		const run = await new Promise<{code: number | null; stdout: string; stderr: string}>((resolve, reject) => {
-			const child = spawn(scfNodePath(), [cli, 'doctor', '--canary', '--json', '--config', serviceFile()], {env: deployment.env, stdio: ['ignore', 'pipe', 'pipe']});
-			let stdout = '';
-			let stderr = '';
-			child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-			child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-			const watchdog = setTimeout(() => child.kill('SIGKILL'), 60_000);
-			child.on('error', reject);
-			child.on('close', (code) => {
-				clearTimeout(watchdog);
-				resolve({code, stdout, stderr});
-			});
-		});
+		const run = await runProcess(scfNodePath(), [cli, 'doctor', '--canary', '--json', '--config', serviceFile()], {env: deployment.env});
 		assert.is(run.code, 0, run.stdout + run.stderr);
 		assert.equal(
 			jsonLines(run.stdout).map((result) => [result.check, result.ok]),

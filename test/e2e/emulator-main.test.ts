@@ -1,36 +1,35 @@
 // The emulator's stand-alone entry (lib/emulator/main.ts) as its own process: it serves until SIGTERM, and a bad
 // flag ends it with exit code 1.
-import {spawn} from 'node:child_process';
-import {fileURLToPath} from 'node:url';
+import path from 'node:path';
 import {test} from 'uvu';
 import * as assert from 'uvu/assert';
+import {ROOT} from '../support/paths.js';
+import {runProcess} from '../support/process.js';
+
+const MAIN = path.join(ROOT, 'lib/emulator/main.ts');
 
 test('the stand-alone entry runs until SIGTERM and exits 0; a bad --port exits 1 naming the flag', async () => {
-	const main = fileURLToPath(new URL('../../lib/emulator/main.ts', import.meta.url));
-	const child = spawn(process.execPath, ['--import', 'tsx', main, '--port', '0'], {stdio: ['ignore', 'pipe', 'pipe']});
-	let output = '';
-	const url = await new Promise<string>((resolve, reject) => {
-		child.stdout.on('data', (chunk: Buffer) => {
-			output += chunk.toString();
-			const match = /export BINDER_ENDPOINT=(\S+)/.exec(output);
-			if (match) {
-				resolve(match[1]!);
+	let healthz: Promise<number> | undefined;
+	const served = await runProcess(process.execPath, ['--import', 'tsx', MAIN, '--port', '0'], {
+		watchdogMs: 30_000,
+		onStdout(stdout, child) {
+			const url = /export BINDER_ENDPOINT=(\S+)/.exec(stdout)?.[1];
+			if (url && !healthz) {
+				// Ask the running emulator once, then stop it the way a terminal or a supervisor would.
+				healthz = fetch(`${url}/_emulator/healthz`)
+					.then((response) => response.status)
+					.finally(() => child.kill('SIGTERM'));
 			}
-		});
-		child.on('exit', () => reject(new Error(`exited early: ${output}`)));
-		setTimeout(() => reject(new Error('no banner within 15 s')), 15_000);
+		},
 	});
-	assert.is((await fetch(`${url}/_emulator/healthz`)).status, 200);
-	const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-	child.kill('SIGTERM');
-	assert.is(await exited, 0);
+	assert.ok(healthz, `the banner names the endpoint: ${served.stdout}${served.stderr}`);
+	assert.is(await healthz, 200);
+	assert.not.ok(served.killedByWatchdog, 'SIGTERM stops it');
+	assert.is(served.code, 0, served.stderr);
 
-	const bad = spawn(process.execPath, ['--import', 'tsx', main, '--port', 'nope'], {stdio: ['ignore', 'pipe', 'pipe']});
-	let stderr = '';
-	bad.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-	const code = await new Promise<number | null>((resolve) => bad.on('exit', (exitCode) => resolve(exitCode)));
-	assert.is(code, 1);
-	assert.match(stderr, /--port/);
+	const bad = await runProcess(process.execPath, ['--import', 'tsx', MAIN, '--port', 'nope']);
+	assert.is(bad.code, 1);
+	assert.match(bad.stderr, /--port/);
 });
 
 test.run();

@@ -4,7 +4,7 @@ import {test} from 'uvu';
 import * as assert from 'uvu/assert';
 import {main} from '../../lib/cli/main.js';
 import type {CliIo} from '../../lib/cli/output.js';
-import {DEMO_CREDENTIALS, startEmulator, type Emulator} from '../../lib/emulator/index.js';
+import {withEmulator} from '../support/emulator.js';
 
 const APP = '1250000000';
 const GZ = 'ap-guangzhou';
@@ -42,20 +42,11 @@ async function run(argv: string[], env: Record<string, string>, options: {tty: b
 	return {code, stdout, stderr};
 }
 
-async function withEmulator(body: (emulator: Emulator, env: Record<string, string>) => Promise<void>) {
-	const emulator = await startEmulator();
-	try {
-		await body(emulator, {BINDER_ENDPOINT: emulator.url, TENCENTCLOUD_SECRETID: DEMO_CREDENTIALS.secretId, TENCENTCLOUD_SECRETKEY: DEMO_CREDENTIALS.secretKey});
-	} finally {
-		await emulator.close();
-	}
-}
-
 /** The progress lines drawn, in order (each write starts by erasing the line). */
 const drawn = (stderr: Pseudo) => stderr.writes.filter((write) => write.startsWith(ERASE) && write.length > ERASE.length).map((write) => write.slice(ERASE.length));
 
 test('sync on a terminal: listing, then done/total with bound and failed so far and an ETA; erased before the results', () =>
-	withEmulator(async (emulator, env) => {
+	withEmulator({}, async (emulator, env) => {
 		emulator.createBucket(`a-${APP}`, GZ, {bound: true});
 		for (const name of ['b', 'c', 'd']) {
 			emulator.createBucket(`${name}-${APP}`, GZ);
@@ -79,7 +70,7 @@ test('sync on a terminal: listing, then done/total with bound and failed so far 
 	}));
 
 test('multi-bucket bind on a terminal: bound and failed counted as they come', () =>
-	withEmulator(async (emulator, env) => {
+	withEmulator({}, async (emulator, env) => {
 		emulator.createBucket(`a-${APP}`, GZ);
 		emulator.createBucket(`b-${APP}`, GZ, {bound: true});
 		const {code, stderr} = await run(['bind', `a-${APP}`, `b-${APP}`, `ghost-${APP}`, '--region', GZ, '--concurrency', '1'], env, {tty: true});
@@ -90,7 +81,7 @@ test('multi-bucket bind on a terminal: bound and failed counted as they come', (
 	}));
 
 test('not a terminal, or --json: no progress line, no escape codes', () =>
-	withEmulator(async (emulator, env) => {
+	withEmulator({}, async (emulator, env) => {
 		emulator.createBucket(`a-${APP}`, GZ);
 		emulator.createBucket(`b-${APP}`, GZ);
 		const piped = await run(['sync'], env, {tty: false});
@@ -106,7 +97,7 @@ test('not a terminal, or --json: no progress line, no escape codes', () =>
 	}));
 
 test('a single bind waiting on retries says so once a few seconds have passed; a quick one shows nothing', () =>
-	withEmulator(async (emulator, env) => {
+	withEmulator({}, async (emulator, env) => {
 		emulator.createBucket(`a-${APP}`, GZ);
 		emulator.createBucket(`b-${APP}`, GZ);
 		emulator.setFaults({failNext: {count: 2, code: 'SlowDown'}});

@@ -5,19 +5,15 @@ import {ensureBound} from '../../lib/binder/ensure-bound.js';
 import {isBinderError, type BinderError} from '../../lib/core/errors.js';
 import {DEMO_CREDENTIALS, startEmulator, type Emulator, type EmulatorOptions} from '../../lib/emulator/index.js';
 import * as root from '../../lib/index.js';
+import {withEmulator} from '../support/emulator.js';
 import {startReceiver} from '../support/receiver.js';
 
 const APP = '1250000000';
 const GZ = 'ap-guangzhou';
 
-async function withEmulator(options: EmulatorOptions, run: (emu: Emulator, client: (extra?: ClientOptions) => ReturnType<typeof createClient>) => Promise<void>) {
-	const emu = await startEmulator(options);
-	try {
-		await run(emu, (extra = {}) => createClient({endpoint: emu.url, credentials: DEMO_CREDENTIALS, env: {}, retry: {baseDelayMs: 1, maxDelayMs: 5}, ...extra}));
-	} finally {
-		await emu.close();
-	}
-}
+/** {@link withEmulator} with a client factory for it: demo keys, fast retries. */
+const withClient = (options: EmulatorOptions, run: (emu: Emulator, client: (extra?: ClientOptions) => ReturnType<typeof createClient>) => Promise<void>) =>
+	withEmulator(options, (emu) => run(emu, (extra = {}) => createClient({endpoint: emu.url, credentials: DEMO_CREDENTIALS, env: {}, retry: {baseDelayMs: 1, maxDelayMs: 5}, ...extra})));
 
 async function rejection(promise: Promise<unknown>): Promise<BinderError> {
 	try {
@@ -31,7 +27,7 @@ async function rejection(promise: Promise<unknown>): Promise<BinderError> {
 }
 
 test('bind: an unbound bucket ends bound, in the emulator too', () =>
-	withEmulator({}, async (emu, client) => {
+	withClient({}, async (emu, client) => {
 		emu.createBucket(`photos-${APP}`, GZ);
 		const c = client();
 		const result = await ensureBound(c, `photos-${APP}`, GZ);
@@ -46,7 +42,7 @@ test('bind: an unbound bucket ends bound, in the emulator too', () =>
 	}));
 
 test('already bound: status check short-cuts, no second bind', () =>
-	withEmulator({}, async (emu, client) => {
+	withClient({}, async (emu, client) => {
 		emu.createBucket(`photos-${APP}`, GZ, {bound: true});
 		const result = await ensureBound(client(), `photos-${APP}`, GZ);
 		assert.is(result.outcome, 'already-bound');
@@ -56,7 +52,7 @@ test('already bound: status check short-cuts, no second bind', () =>
 
 for (const rebindAnswer of ['ok', 'error'] as const) {
 	test(`forced rebind of a bound bucket when a second bind answers ${rebindAnswer}`, () =>
-		withEmulator({faults: {rebindAnswer}}, async (emu, client) => {
+		withClient({faults: {rebindAnswer}}, async (emu, client) => {
 			emu.createBucket(`photos-${APP}`, GZ, {bound: true});
 			const result = await ensureBound(client(), `photos-${APP}`, GZ, {force: true});
 			if (rebindAnswer === 'ok') {
@@ -72,7 +68,7 @@ for (const rebindAnswer of ['ok', 'error'] as const) {
 }
 
 test('a bind that races another binder (error answer) is already-bound, not failed', () =>
-	withEmulator({faults: {rebindAnswer: 'error'}}, async (emu, client) => {
+	withClient({faults: {rebindAnswer: 'error'}}, async (emu, client) => {
 		emu.createBucket(`photos-${APP}`, GZ);
 		const c = client();
 		const [first, second] = await Promise.all([ensureBound(c, `photos-${APP}`, GZ), ensureBound(c, `photos-${APP}`, GZ)]);
@@ -81,7 +77,7 @@ test('a bind that races another binder (error answer) is already-bound, not fail
 	}));
 
 test('NoSuchBucket: failed with the service code, not retried', () =>
-	withEmulator({}, async (emu, client) => {
+	withClient({}, async (emu, client) => {
 		const result = await ensureBound(client(), `ghost-${APP}`, GZ);
 		assert.is(result.outcome, 'failed');
 		assert.is(result.code, 'NoSuchBucket');
@@ -97,7 +93,7 @@ test('NoSuchBucket: failed with the service code, not retried', () =>
 	}));
 
 test('wrong key: InvalidAccessKeyId; wrong secret: SignatureDoesNotMatch; secrets never in the message', () =>
-	withEmulator({}, async (emu, client) => {
+	withClient({}, async (emu, client) => {
 		emu.createBucket(`photos-${APP}`, GZ);
 		const unknown = await rejection(client({credentials: {secretId: 'AKIDunknown000000', secretKey: 'nope-nope-nope'}}).getStatus(`photos-${APP}`, GZ));
 		assert.is(unknown.code, 'InvalidAccessKeyId');
@@ -111,7 +107,7 @@ test('wrong key: InvalidAccessKeyId; wrong secret: SignatureDoesNotMatch; secret
 
 test('session token: sent in x-ci-security-token to CI and x-cos-security-token to COS; wrong or missing refused', async () => {
 	const temp = {secretId: 'AKIDTEMPORARY0000000001', secretKey: 'temporary-secret-key-0001', sessionToken: 'session-token-value-0001'};
-	await withEmulator({credentials: [temp]}, async (emu, client) => {
+	await withClient({credentials: [temp]}, async (emu, client) => {
 		emu.createBucket(`photos-${APP}`, GZ);
 		const ok = client({credentials: temp});
 		assert.is((await ensureBound(ok, `photos-${APP}`, GZ)).outcome, 'bound');
@@ -131,7 +127,7 @@ test('session token: sent in x-ci-security-token to CI and x-cos-security-token 
 });
 
 test('credentials are read from the environment per call (rotation is picked up)', () =>
-	withEmulator({}, async (emu) => {
+	withClient({}, async (emu) => {
 		emu.createBucket(`photos-${APP}`, GZ);
 		const env: Record<string, string | undefined> = {BINDER_ENDPOINT: emu.url};
 		const client = createClient({env});
@@ -145,7 +141,7 @@ test('credentials are read from the environment per call (rotation is picked up)
 
 for (const offsetMs of [-3_600_000, 3_600_000]) {
 	test(`clock skew of ${offsetMs / 60_000} min: corrected from the Date header and retried once`, () =>
-		withEmulator({faults: {clockOffsetMs: offsetMs}}, async (emu, client) => {
+		withClient({faults: {clockOffsetMs: offsetMs}}, async (emu, client) => {
 			emu.createBucket(`photos-${APP}`, GZ);
 			const c = client({retry: {retries: 0}});
 			const result = await ensureBound(c, `photos-${APP}`, GZ);
@@ -160,7 +156,7 @@ for (const offsetMs of [-3_600_000, 3_600_000]) {
 }
 
 test('503 then success: retried with backoff, bound', () =>
-	withEmulator({faults: {failNext: {count: 2, code: 'SlowDown'}}}, async (emu, client) => {
+	withClient({faults: {failNext: {count: 2, code: 'SlowDown'}}}, async (emu, client) => {
 		emu.createBucket(`photos-${APP}`, GZ);
 		const retries: number[] = [];
 		const result = await ensureBound(client({onRetry: ({attempt}) => retries.push(attempt)}), `photos-${APP}`, GZ);
@@ -170,7 +166,7 @@ test('503 then success: retried with backoff, bound', () =>
 	}));
 
 test('429 and 500 are retried too; 400-class errors are not', () =>
-	withEmulator({}, async (emu, client) => {
+	withClient({}, async (emu, client) => {
 		emu.createBucket(`photos-${APP}`, GZ);
 		emu.updateFaults({failNext: {count: 1, code: 'TooManyRequests'}});
 		assert.is((await client().getStatus(`photos-${APP}`, GZ)).status, 'off');
@@ -182,7 +178,7 @@ test('429 and 500 are retried too; 400-class errors are not', () =>
 	}));
 
 test('503 forever: failed with the code after the configured attempts', () =>
-	withEmulator({faults: {errorRates: {SlowDown: 1}}}, async (emu, client) => {
+	withClient({faults: {errorRates: {SlowDown: 1}}}, async (emu, client) => {
 		emu.createBucket(`photos-${APP}`, GZ);
 		const result = await ensureBound(client({retry: {retries: 2, baseDelayMs: 1}}), `photos-${APP}`, GZ);
 		assert.is(result.outcome, 'failed');
@@ -195,7 +191,7 @@ test('503 forever: failed with the code after the configured attempts', () =>
 	}));
 
 test('HTML error page from a proxy: a clear InvalidResponse, retried as a 5xx, no crash', () =>
-	withEmulator({faults: {bodyFaults: {html: 1}}}, async (emu, client) => {
+	withClient({faults: {bodyFaults: {html: 1}}}, async (emu, client) => {
 		emu.createBucket(`photos-${APP}`, GZ);
 		const error = await rejection(client({retry: {retries: 1, baseDelayMs: 1}}).getStatus(`photos-${APP}`, GZ));
 		assert.is(error.code, 'InvalidResponse');
@@ -206,7 +202,7 @@ test('HTML error page from a proxy: a clear InvalidResponse, retried as a 5xx, n
 
 for (const kind of ['truncated', 'deepNesting', 'protoTags'] as const) {
 	test(`hostile XML (${kind}) on a list call: InvalidResponse, never a crash or a polluted prototype`, () =>
-		withEmulator({faults: {bodyFaults: {[kind]: 1}, operations: ['GetService', 'DescribeCIBuckets']}}, async (emu, client) => {
+		withClient({faults: {bodyFaults: {[kind]: 1}, operations: ['GetService', 'DescribeCIBuckets']}}, async (emu, client) => {
 			emu.createBucket(`photos-${APP}`, GZ, {bound: true});
 			const c = client({retry: {retries: 0}});
 			const service = await rejection(c.listBuckets());
@@ -227,7 +223,7 @@ test('hostile XML cannot stall the parser: a body full of unclosed tags is refus
 });
 
 test('a credential with a newline: a clear permanent error that does not quote it', () =>
-	withEmulator({}, async (emu, client) => {
+	withClient({}, async (emu, client) => {
 		emu.createBucket(`photos-${APP}`, GZ);
 		const token = 'SESSION-TOKEN-SECRET\nx';
 		const error = await rejection(client({credentials: {...DEMO_CREDENTIALS, sessionToken: token}}).getStatus(`photos-${APP}`, GZ));
@@ -267,13 +263,13 @@ test('status answers: JSON, JSON in a Response wrapper, XML; DescribeCIBuckets w
 });
 
 test('huge body: refused without buffering it (ResponseTooLarge)', () =>
-	withEmulator({faults: {bodyFaults: {huge: 1}, operations: ['GetService']}}, async (emu, client) => {
+	withClient({faults: {bodyFaults: {huge: 1}, operations: ['GetService']}}, async (emu, client) => {
 		const error = await rejection(client({retry: {retries: 0}, maxResponseBytes: 1024 * 1024}).listBuckets());
 		assert.is(error.code, 'ResponseTooLarge');
 	}));
 
 test('timeout per attempt, then network errors: transient, retried, reported with a code', () =>
-	withEmulator({faults: {latencyMs: 400}}, async (emu, client) => {
+	withClient({faults: {latencyMs: 400}}, async (emu, client) => {
 		emu.createBucket(`photos-${APP}`, GZ);
 		const slow = await ensureBound(client({timeoutMs: 100, retry: {retries: 1, baseDelayMs: 1}}), `photos-${APP}`, GZ);
 		assert.is(slow.outcome, 'failed');
@@ -286,7 +282,7 @@ test('timeout per attempt, then network errors: transient, retried, reported wit
 	}));
 
 test('an aborted client stops at once with code Aborted', () =>
-	withEmulator({faults: {latencyMs: 2000}}, async (emu, client) => {
+	withClient({faults: {latencyMs: 2000}}, async (emu, client) => {
 		emu.createBucket(`photos-${APP}`, GZ);
 		const controller = new AbortController();
 		setTimeout(() => controller.abort(), 50);
@@ -297,7 +293,7 @@ test('an aborted client stops at once with code Aborted', () =>
 	}));
 
 test('invalid bucket ids and regions are refused before any request', () =>
-	withEmulator({}, async (emu, client) => {
+	withClient({}, async (emu, client) => {
 		const c = client();
 		for (const bad of ['', 'nodash', 'UPPER-1250000000', '-lead-1250000000', 'trail--1250000000x', 'name-abc', `${'a'.repeat(60)}-1250000000`]) {
 			const result = await ensureBound(c, bad, GZ);
@@ -313,7 +309,7 @@ test('invalid bucket ids and regions are refused before any request', () =>
 	}));
 
 test('GetService with 2,500 buckets: every page followed via NextMarker; region filter', () =>
-	withEmulator({}, async (emu, client) => {
+	withClient({}, async (emu, client) => {
 		for (let index = 0; index < 2500; index++) {
 			emu.createBucket(`b${String(index).padStart(4, '0')}-${APP}`, index % 3 === 0 ? 'ap-shanghai' : GZ);
 		}
@@ -331,7 +327,7 @@ test('GetService with 2,500 buckets: every page followed via NextMarker; region 
 	}));
 
 test('DescribeCIBuckets: 45 bound buckets with page size 20 → 3 pages, all 45', () =>
-	withEmulator({}, async (emu, client) => {
+	withClient({}, async (emu, client) => {
 		for (let index = 0; index < 60; index++) {
 			emu.createBucket(`img${String(index).padStart(2, '0')}-${APP}`, index % 2 ? GZ : 'ap-beijing', {bound: index < 45});
 		}
@@ -349,7 +345,7 @@ test('DescribeCIBuckets: 45 bound buckets with page size 20 → 3 pages, all 45'
 	}));
 
 test('unbind: status goes unbinding then off; ensureBound reports unbinding as a transient failure', () =>
-	withEmulator({faults: {unbindDelayMs: 150}}, async (emu, client) => {
+	withClient({faults: {unbindDelayMs: 150}}, async (emu, client) => {
 		emu.createBucket(`photos-${APP}`, GZ, {bound: true});
 		const c = client();
 		await c.unbind(`photos-${APP}`, GZ);
@@ -363,7 +359,7 @@ test('unbind: status goes unbinding then off; ensureBound reports unbinding as a
 	}));
 
 test('requests are counted per bucket, even with many buckets in flight at once', () =>
-	withEmulator({faults: {latencyMs: 20}}, async (emu, client) => {
+	withClient({faults: {latencyMs: 20}}, async (emu, client) => {
 		for (let index = 0; index < 20; index++) {
 			emu.createBucket(`c${index}-${APP}`, GZ, {bound: index % 2 === 0});
 		}
@@ -379,7 +375,7 @@ test('requests are counted per bucket, even with many buckets in flight at once'
 	}));
 
 test('dry run reports would-bind and binds nothing', () =>
-	withEmulator({}, async (emu, client) => {
+	withClient({}, async (emu, client) => {
 		emu.createBucket(`photos-${APP}`, GZ);
 		const result = await ensureBound(client(), `photos-${APP}`, GZ, {dryRun: true});
 		assert.is(result.outcome, 'would-bind');
@@ -387,7 +383,7 @@ test('dry run reports would-bind and binds nothing', () =>
 	}));
 
 test('bindFirst (a bucket just created): one request when the bind succeeds; a failed bind is followed by the status read', () =>
-	withEmulator({faults: {rebindAnswer: 'error'}}, async (emu, client) => {
+	withClient({faults: {rebindAnswer: 'error'}}, async (emu, client) => {
 		emu.createBucket(`new-${APP}`, GZ);
 		const c = client();
 		emu.clearRequests();
@@ -411,7 +407,7 @@ test('bindFirst (a bucket just created): one request when the bind succeeds; a f
 	}));
 
 test('bindFirst in a dry run reads the status first (nothing is sent that could answer), like a plain call', () =>
-	withEmulator({}, async (emu, client) => {
+	withClient({}, async (emu, client) => {
 		emu.createBucket(`a-${APP}`, GZ, {bound: true});
 		emu.createBucket(`b-${APP}`, GZ);
 		const c = client();

@@ -1,7 +1,7 @@
 import {test} from 'uvu';
 import * as assert from 'uvu/assert';
 import {DEMO_CREDENTIALS, runEmulatorCli, type BucketCreatedEvent, type Emulator} from '../../lib/emulator/index.js';
-import {BUCKET, REGION, SERVICE_HOST, signedFetch, withEmulator} from '../fixtures/emulator-helpers.js';
+import {BUCKET, REGION, SERVICE_HOST, signedFetch, withEmulator} from '../support/emulator.js';
 
 type Json = Record<string, any>;
 

@@ -18,7 +18,7 @@ import {
 	withEmulator,
 	type Reply,
 	type SignedRequest,
-} from '../fixtures/emulator-helpers.js';
+} from '../support/emulator.js';
 
 const TEMPORARY = {secretId: 'AKIDTEMPORARY000000000000000000', secretKey: 'temporary-secret-key-00000000000', sessionToken: 'session-token-abc123'};
 

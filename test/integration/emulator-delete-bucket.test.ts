@@ -4,7 +4,7 @@ import {test} from 'uvu';
 import * as assert from 'uvu/assert';
 import COS from 'cos-nodejs-sdk-v5';
 import {DEMO_CREDENTIALS} from '../../lib/emulator/index.js';
-import {APP_ID, BUCKET, REGION, cosHost, signOverride, signedFetch, tag, withEmulator} from '../fixtures/emulator-helpers.js';
+import {APP_ID, BUCKET, REGION, cosHost, signOverride, signedFetch, tag, withEmulator} from '../support/emulator.js';
 
 test('DELETE / on the bucket COS host deletes it: 204, then NoSuchBucket (404) with its Resource; logged as DeleteBucket', async () => {
 	await withEmulator({}, async (emulator) => {

@@ -3,7 +3,7 @@ import {test} from 'uvu';
 import * as assert from 'uvu/assert';
 import {parse} from 'txml/txml';
 import type {Emulator, EmulatorFaults} from '../../lib/emulator/index.js';
-import {BUCKET, REGION, SERVICE_HOST, accountCiHost, ciHost, signOverride, signedFetch, tag, withEmulator} from '../fixtures/emulator-helpers.js';
+import {BUCKET, REGION, SERVICE_HOST, accountCiHost, ciHost, signOverride, signedFetch, tag, withEmulator} from '../support/emulator.js';
 
 async function statuses(emulator: Emulator, count: number): Promise<number[]> {
 	const result: number[] = [];

@@ -14,7 +14,7 @@ import {
 	tag,
 	tags,
 	withEmulator,
-} from '../fixtures/emulator-helpers.js';
+} from '../support/emulator.js';
 
 const bucketId = (name: string) => `${name}-${APP_ID}`;
 

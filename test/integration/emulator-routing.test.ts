@@ -16,7 +16,7 @@ import {
 	signedFetch,
 	tag,
 	withEmulator,
-} from '../fixtures/emulator-helpers.js';
+} from '../support/emulator.js';
 
 test('override rule: http://127.0.0.1:PORT/<host>/<path> routes to the virtual host', async () => {
 	await withEmulator({}, async (emulator) => {

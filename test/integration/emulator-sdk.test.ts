@@ -5,7 +5,7 @@ import {test} from 'uvu';
 import * as assert from 'uvu/assert';
 import COS from 'cos-nodejs-sdk-v5';
 import {DEMO_CREDENTIALS, type Emulator} from '../../lib/emulator/index.js';
-import {APP_ID, BUCKET, REGION, accountCiHost, ciHost, flipSignatureByte, rawRequest, tag, withEmulator, type Reply} from '../fixtures/emulator-helpers.js';
+import {APP_ID, BUCKET, REGION, accountCiHost, ciHost, flipSignatureByte, rawRequest, tag, withEmulator, type Reply} from '../support/emulator.js';
 
 type SentRequest = {method: string; url: string; headers: Record<string, string | number>; qs?: Record<string, string | number>};
 

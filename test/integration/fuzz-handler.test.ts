@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import {DEMO_CREDENTIALS, startEmulator, type Emulator} from '../../lib/emulator/index.js';
 import {handle} from '../../lib/function/main-handler.js';
 import {OUTCOMES, summarize} from '../../lib/core/results.js';
-import {fixture, fixtureNames} from '../fixtures/events/factories.js';
+import {fixture, fixtureNames} from '../support/event-fixtures.js';
 import {assertPrototypeClean} from '../support/drills-harness.js';
 import {APP, TOKEN, context} from '../support/function.js';
 

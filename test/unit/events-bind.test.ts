@@ -2,7 +2,7 @@ import {test} from 'uvu';
 import * as assert from 'uvu/assert';
 import {type BindTarget, mapShortRegion, type ParsedEvent, parseEvent, parseFieldPath} from '../../lib/function/events/index.js';
 import type {BucketResult} from '../../lib/core/results.js';
-import {auditEvent, CONTEXT, cosRecord, fixture} from '../fixtures/events/factories.js';
+import {auditEvent, CONTEXT, cosRecord, fixture} from '../support/event-fixtures.js';
 
 type Bind = {targets: BindTarget[]; knownResults: BucketResult[]};
 

@@ -2,7 +2,7 @@
 import {test} from 'uvu';
 import * as assert from 'uvu/assert';
 import {digestRecord, parseEvent, parseFieldPath, readFieldPath} from '../../lib/function/events/index.js';
-import {auditEvent, CONTEXT} from '../fixtures/events/factories.js';
+import {auditEvent, CONTEXT} from '../support/event-fixtures.js';
 
 const values = (root: unknown, path: string) => readFieldPath(root, parseFieldPath(path)).map((found) => `${found.path}=${found.value}`);
 

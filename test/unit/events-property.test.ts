@@ -5,7 +5,7 @@ import {test} from 'uvu';
 import * as assert from 'uvu/assert';
 import {type EventContext, type ParsedEvent, parseEvent} from '../../lib/function/events/index.js';
 import {OUTCOMES} from '../../lib/core/results.js';
-import {auditEvent, CONTEXT, fixture, fixtureNames} from '../fixtures/events/factories.js';
+import {auditEvent, CONTEXT, fixture, fixtureNames} from '../support/event-fixtures.js';
 
 // Fixed seed: a failure reproduces exactly; change it deliberately to explore further.
 const SEED = 20_240_501;

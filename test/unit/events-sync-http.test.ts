@@ -2,7 +2,7 @@ import {test} from 'uvu';
 import * as assert from 'uvu/assert';
 import {isBinderError} from '../../lib/core/errors.js';
 import {type HttpRequest, type ParsedEvent, parseEvent, parseSyncOptions, type SyncRequestOptions} from '../../lib/function/events/index.js';
-import {CONTEXT, fixture} from '../fixtures/events/factories.js';
+import {CONTEXT, fixture} from '../support/event-fixtures.js';
 
 const timer = (Message: unknown) => parseEvent({Type: 'Timer', TriggerName: 'EveryDay', Time: '2019-02-21T11:49:00Z', Message}, CONTEXT);
 const invalidTimer = (message: string): ParsedEvent => ({kind: 'invalid', trigger: 'timer', message});

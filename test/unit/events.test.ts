@@ -1,7 +1,7 @@
 import {test} from 'uvu';
 import * as assert from 'uvu/assert';
 import {type EventContext, type ParsedEvent, parseEvent} from '../../lib/function/events/index.js';
-import {CONTEXT, fixture, fixtureNames} from '../fixtures/events/factories.js';
+import {CONTEXT, fixture, fixtureNames} from '../support/event-fixtures.js';
 
 const skipped = (bucket: string, region: string, message: string) => ({bucket, region, outcome: 'skipped' as const, message, durationMs: 0});
 const failed = (bucket: string, region: string, message: string) => ({bucket, region, outcome: 'failed' as const, code: 'InvalidEvent' as const, message, durationMs: 0});
