@@ -1,3 +1,4 @@
+import net from 'node:net';
 import {test} from 'uvu';
 import * as assert from 'uvu/assert';
 import {startEmulator} from '../../lib/emulator/index.js';
@@ -204,6 +205,28 @@ test('the 401 reply, through a served function, says "missing or invalid bearer 
 	} finally {
 		await server.close();
 		await emulator.close();
+	}
+});
+
+test('the local runner answers a request target that is no URL with 400, and goes on serving', async () => {
+	const emu = await startEmulator();
+	const server = await serveFunction({env: functionEnv(emu), write: () => undefined});
+	try {
+		// Node's HTTP parser accepts this target; reading it as a URL throws (once an unhandled rejection that ended `serve`).
+		const reply = await new Promise<string>((resolve, reject) => {
+			let text = '';
+			const socket = net.connect(server.port, '127.0.0.1', () => socket.end('GET http://[ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n'));
+			socket.setEncoding('utf8');
+			socket.on('data', (chunk: string) => (text += chunk));
+			socket.on('end', () => resolve(text));
+			socket.on('error', reject);
+		});
+		assert.match(reply, /^HTTP\/1\.1 400 /);
+		assert.match(reply, /"code":"InvalidRequest"/);
+		assert.is((await fetch(`${server.url}/healthz`)).status, 200, 'still serving');
+	} finally {
+		await server.close();
+		await emu.close();
 	}
 });
 
