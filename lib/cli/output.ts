@@ -27,15 +27,15 @@ export type PrintedRecord = {bucket: string; region: string; outcome: string; co
 /** Everything the CLI prints goes through one of these: each text is scrubbed of the secrets first. */
 export type Printer = {
 	/** Text to stdout as is (no newline added). */
-	stdout(text: string): void;
+	stdout: (text: string) => void;
 	/** Text to stderr as is. */
-	stderr(text: string): void;
+	stderr: (text: string) => void;
 	/** One line to stdout. */
-	line(text: string): void;
+	line: (text: string) => void;
 	/** One line to stderr. */
-	errorLine(text: string): void;
+	errorLine: (text: string) => void;
 	/** One record per line: JSON with `--json`, a readable line otherwise. */
-	record(record: PrintedRecord, json: boolean): void;
+	record: (record: PrintedRecord, json: boolean) => void;
 };
 
 /**

@@ -82,6 +82,7 @@ Typed as a `String` object rather than a `string` so that comparing any code aga
 still fails to compile (a plain `string` in the union would accept every literal); use `String(code)`
 where a primitive is needed. Only {@link serviceCode} makes one.
 */
+// eslint-disable-next-line @typescript-eslint/no-wrapper-object-types -- a `String` object on purpose, as said above
 export type UnlistedServiceCode = String & {readonly [unlisted]: true};
 
 /** What the service answered with. */

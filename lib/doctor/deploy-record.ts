@@ -2,7 +2,7 @@ import {RECORD_VARIABLE} from './facts.js';
 
 // The deploy record, read back from the function's environment. The writer is the deploy plugin
 // (deploy/serverless-tencent/record.cjs, not in the published package); this reader follows its decodeRecord
-// rule for rule, and test/doctor-units.test.ts holds the two equal on generated records.
+// rule for rule, and test/unit/doctor-units.test.ts holds the two equal on generated records.
 
 /** What the last successful `serverless deploy` put in place. */
 export type DeployRecord = {

@@ -1,6 +1,6 @@
 // What `doctor` compares the account with: the facts the deploy plugin (deploy/serverless-tencent/constants.cjs,
 // eventbridge.cjs, record.cjs) acts on. They are repeated here because the plugin is not in the published package;
-// test/doctor-units.test.ts holds both copies equal.
+// test/unit/doctor-units.test.ts holds both copies equal.
 
 /** The function's runtime and handler (the bundle is one index.js for Node 18: deploy/bundle.mjs). */
 export const DEFAULT_RUNTIME = 'Nodejs18.15';

@@ -76,7 +76,7 @@ function resolveOptions(options: EmulatorOptions): Config {
 	try {
 		faults = validateFaults(options.faults ?? {});
 	} catch (error) {
-		throw new TypeError(`startEmulator: options.${(error as Error).message}`);
+		throw new TypeError(`startEmulator: options.${(error as Error).message}`, {cause: error});
 	}
 
 	return {

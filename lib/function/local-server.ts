@@ -29,13 +29,21 @@ export async function serveFunction(options: {port?: number; host?: string; env?
 
 			chunks.push(chunk);
 		});
-		request.on('end', async () => {
+		const answer = async () => {
 			if (tooLarge) {
 				response.writeHead(413, {'content-type': 'application/json'}).end(JSON.stringify({error: {code: 'PayloadTooLarge', message: `body over ${MAX_READ_BYTES} bytes`}}));
 				return;
 			}
 
-			const url = new URL(request.url ?? '/', 'http://localhost');
+			let url: URL;
+			try {
+				url = new URL(request.url ?? '/', 'http://localhost');
+			} catch {
+				// Node's HTTP parser lets through request targets no URL parser reads (`GET http://[ HTTP/1.1`).
+				response.writeHead(400, {'content-type': 'application/json'}).end(JSON.stringify({error: {code: 'InvalidRequest', message: 'the request target is not a valid URL'}}));
+				return;
+			}
+
 			const headers: Record<string, string> = {};
 			for (const [name, value] of Object.entries(request.headers)) {
 				if (value !== undefined) {
@@ -61,6 +69,10 @@ export async function serveFunction(options: {port?: number; host?: string; env?
 			} catch (error) {
 				response.writeHead(500, {'content-type': 'application/json'}).end(JSON.stringify({error: {code: 'HandlerError', message: (error as Error).message}}));
 			}
+		};
+		// Not an async listener: its rejection would be unhandled and end the process serving (`serve`, `npm start`).
+		request.on('end', () => {
+			answer().catch(() => response.destroy());
 		});
 	});
 	await new Promise<void>((resolve, reject) => {

@@ -3,17 +3,18 @@
 // function served as its function URL (the fake reports that URL), logging into the fake's CLS topic, with the
 // emulator as COS/CI and, optionally, EventBridge: a bucket created in the emulator delivers a CloudAudit PutBucket
 // event to the function, as the cloud-service bus would.
-import {spawn} from 'node:child_process';
 import fs from 'node:fs';
 import {createRequire} from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import {fileURLToPath} from 'node:url';
 import {createZip} from '../../deploy/zip.mjs';
 import {putBucketEvent} from '../../lib/cli/start.js';
 import {DEMO_CREDENTIALS, startEmulator, type Emulator} from '../../lib/emulator/index.js';
 import {handle} from '../../lib/function/main-handler.js';
 import {serveFunction, type LocalServer} from '../../lib/function/local-server.js';
+import {ROOT} from './paths.js';
+import {runProcess} from './process.js';
+import {shippedPolicy, shippedTrust} from './policies.js';
 import {ManualClock, startFakeTencentCloud, type FakeOptions, type FakeTencentCloud, type FunctionRef} from './fake-tencentcloud-api.js';
 
 const require = createRequire(import.meta.url);
@@ -26,7 +27,6 @@ const {deployService} = require('../../deploy/serverless-tencent/converge.cjs') 
 	deployService: (options: {plan: unknown; zip: Buffer; api: Api; wait: unknown; log: (message: string) => void}) => Promise<string[]>;
 };
 
-export const ROOT = path.dirname(path.dirname(path.dirname(fileURLToPath(import.meta.url))));
 export const APP_ID = '1250000000';
 export const REGION = 'ap-guangzhou';
 export const FUNCTION = 'cos-ci-binder-dev-binder';
@@ -53,7 +53,7 @@ export function serviceFile(edit: (yaml: string) => string = (yaml) => yaml): st
 }
 
 /** `serverless print --format json` of a serverless file: the configuration the deploy would act on. */
-export function serverlessPrint(file: string, args: string[] = [], env: Record<string, string> = {}): Promise<any> {
+export async function serverlessPrint(file: string, args: string[] = [], env: Record<string, string> = {}): Promise<any> {
 	const dir = path.dirname(file);
 	if (!fs.existsSync(path.join(dir, 'deploy'))) {
 		fs.symlinkSync(path.join(ROOT, 'deploy'), path.join(dir, 'deploy'), 'dir');
@@ -61,15 +61,12 @@ export function serverlessPrint(file: string, args: string[] = [], env: Record<s
 	}
 
 	const childEnv = {PATH: process.env.PATH ?? '/usr/bin:/bin', HOME, LANG: 'C.UTF-8', FORCE_COLOR: '0', SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', BINDER_HTTP_TOKEN: HTTP_TOKEN, ...env};
-	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/serverless/bin/serverless.js'), 'print', '--format', 'json', ...args], {cwd: dir, env: childEnv, stdio: ['ignore', 'pipe', 'pipe']});
-		let stdout = '';
-		let stderr = '';
-		child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-		child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-		child.on('error', reject);
-		child.on('close', (code) => (code === 0 ? resolve(JSON.parse(stdout)) : reject(new Error(`serverless print exited ${code}: ${stderr}${stdout}`))));
-	});
+	const run = await runProcess(process.execPath, [path.join(ROOT, 'node_modules/serverless/bin/serverless.js'), 'print', '--format', 'json', ...args], {cwd: dir, env: childEnv});
+	if (run.code !== 0) {
+		throw new Error(`serverless print exited ${run.code}: ${run.stderr}${run.stdout}`);
+	}
+
+	return JSON.parse(run.stdout);
 }
 
 let printed: Promise<any> | undefined;
@@ -108,10 +105,6 @@ export type DeploymentOptions = {
 	deployed?: boolean;
 };
 
-/** deploy/cam-policy.json with the APPID filled in: what README step 1 says to attach. */
-export const shippedPolicy = () => fs.readFileSync(path.join(ROOT, 'deploy/cam-policy.json'), 'utf8').replaceAll('APPID', APP_ID);
-export const shippedTrust = () => fs.readFileSync(path.join(ROOT, 'deploy/cam-trust-policy.json'), 'utf8');
-
 export async function startDeployment(options: DeploymentOptions = {}): Promise<Deployment> {
 	const emulator = await startEmulator({
 		appId: options.emulatorAppId ?? APP_ID,
@@ -119,7 +112,7 @@ export async function startDeployment(options: DeploymentOptions = {}): Promise<
 	});
 	const fake = await startFakeTencentCloud({credentials: [DEPLOYER], codeSha256: 'hex', ...options.fake});
 	if (options.role !== false) {
-		fake.addRole({name: 'CosCiBinderRole', trustPolicy: options.role?.trustPolicy ?? shippedTrust(), policies: options.role?.policies ?? [{name: 'CosCiBinderPolicy', document: shippedPolicy()}]});
+		fake.addRole({name: 'CosCiBinderRole', trustPolicy: options.role?.trustPolicy ?? shippedTrust(), policies: options.role?.policies ?? [{name: 'CosCiBinderPolicy', document: shippedPolicy(APP_ID)}]});
 	}
 
 	const api = new TencentApi({region: REGION, credentials: DEPLOYER, env: {TENCENTCLOUD_API_CONNECT_TO: fake.url}, sleep: async () => {}});

@@ -1,5 +1,5 @@
 // Failure drills: the real handler, over loopback HTTP, against the emulator's fault injection.
-// Shared by test/drills*.test.ts. Everything here asserts invariants, never exact timings.
+// Shared by test/integration/drills*.test.ts. Everything here asserts invariants, never exact timings.
 import * as assert from 'uvu/assert';
 import {startEmulator, type Emulator, type EmulatorBucket, type EmulatorOptions} from '../../lib/emulator/index.js';
 import {createRng} from '../../lib/emulator/rng.js';

@@ -1,5 +1,6 @@
-import {DEMO_CREDENTIALS, startEmulator, type Emulator, type EmulatorOptions} from '../../lib/emulator/index.js';
+import {startEmulator, type Emulator, type EmulatorOptions} from '../../lib/emulator/index.js';
 import {handle} from '../../lib/function/main-handler.js';
+import {emulatorEnv} from './emulator.js';
 
 export const APP = '1250000000';
 export const TOKEN = 'test-http-token-0123456789abcdef';
@@ -66,9 +67,7 @@ export type Harness = {
 /** The function's environment pointed at an emulator: demo keys, region, APPID, HTTP token. */
 export function functionEnv(emu: Emulator, extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
 	return {
-		BINDER_ENDPOINT: emu.url,
-		TENCENTCLOUD_SECRETID: DEMO_CREDENTIALS.secretId,
-		TENCENTCLOUD_SECRETKEY: DEMO_CREDENTIALS.secretKey,
+		...emulatorEnv(emu),
 		TENCENTCLOUD_REGION: 'ap-guangzhou',
 		TENCENTCLOUD_APPID: APP,
 		BINDER_HTTP_TOKEN: TOKEN,

@@ -290,7 +290,7 @@ function resolve(at: Located, context: EventContext): Resolution {
 	const hint = qcsAppId([
 		at.envelope === undefined ? undefined : own<TencentCloudEvent>(at.envelope, 'subject'),
 		own<CloudAuditData>(at.record, 'resourceName'),
-		...(Array.isArray(resources) ? resources.slice(0, MAX_RESOURCES_SCANNED) : [resources]),
+		...(Array.isArray(resources) ? (resources as unknown[]).slice(0, MAX_RESOURCES_SCANNED) : [resources]),
 	]);
 	const accountAppId = context.appId ?? sessionAppId(at.record);
 	let noAppId: {bucket: string; region?: string; message: string} | undefined;

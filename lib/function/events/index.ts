@@ -119,7 +119,7 @@ function fieldPaths(value: unknown): FieldPath[] {
 	}
 
 	const paths: FieldPath[] = [];
-	for (const item of value.slice(0, MAX_FIELD_PATHS)) {
+	for (const item of (value as unknown[]).slice(0, MAX_FIELD_PATHS)) {
 		try {
 			const source = isFields(item) ? own<FieldPath>(item, 'text') : item;
 			if (typeof source === 'string') {
