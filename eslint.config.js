@@ -9,7 +9,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig([
-	globalIgnores(['dist/', 'build/', '.serverless/', '.bench-out/', '.out/']),
+	globalIgnores(['dist/', 'build/', '.serverless/', '.bench-out/', '.out/', 'bench/.out/']),
 	{
 		files: ['**/*.{js,mjs,cjs,ts,mts}'],
 		extends: [js.configs.recommended],

@@ -39,7 +39,7 @@ export function parseServices(value: unknown, path: string): ServiceName[] {
 	}
 
 	const wanted = new Set<ServiceName>(['ci']);
-	for (const [index, item] of list.entries()) {
+	for (const [index, item] of (list as unknown[]).entries()) {
 		const name = typeof item === 'string' ? item.trim().toLowerCase() : item;
 		if (typeof name !== 'string' || !(SERVICE_NAMES as readonly string[]).includes(name)) {
 			const where = typeof value === 'string' ? path : `${path}[${index}]`;

@@ -2,13 +2,13 @@
 // in the odd ways the docs allow (unknown elements, no TotalCount, a server ignoring pageNumber).
 import {test} from 'uvu';
 import * as assert from 'uvu/assert';
-import {CAPABILITIES, CAPABILITY_NAMES, type Capability} from '../lib/client/capabilities.js';
-import {createClient, type ClientOptions} from '../lib/client/client.js';
-import {isBinderError, type BinderError} from '../lib/core/errors.js';
-import {EMULATOR_CAPABILITIES} from '../lib/emulator/capabilities.js';
-import {DEMO_CREDENTIALS, OPERATIONS, startEmulator, type Emulator, type EmulatorOptions} from '../lib/emulator/index.js';
-import {accountCiHost, ciHost, signedFetch, tag} from './fixtures/emulator-helpers.js';
-import {startReceiver} from './support/receiver.js';
+import {CAPABILITIES, CAPABILITY_NAMES, type Capability} from '../../lib/client/capabilities.js';
+import {createClient, type ClientOptions} from '../../lib/client/client.js';
+import {isBinderError, type BinderError} from '../../lib/core/errors.js';
+import {EMULATOR_CAPABILITIES} from '../../lib/emulator/capabilities.js';
+import {DEMO_CREDENTIALS, OPERATIONS, startEmulator, type Emulator, type EmulatorOptions} from '../../lib/emulator/index.js';
+import {accountCiHost, ciHost, signedFetch, tag} from '../support/emulator.js';
+import {startReceiver} from '../support/receiver.js';
 
 const APP = '1250000000';
 const GZ = 'ap-guangzhou';

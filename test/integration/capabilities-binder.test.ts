@@ -2,17 +2,17 @@
 // BINDER_SERVICES_RULES); and the function's paths that apply it (event, COS trigger, sweep, POST /bind, POST /sync).
 import {test} from 'uvu';
 import * as assert from 'uvu/assert';
-import {createClient} from '../lib/client/client.js';
-import {ensure} from '../lib/binder/ensure.js';
-import {ensureBound} from '../lib/binder/ensure-bound.js';
-import {compilePolicy, parsePolicy, parseServiceRules, parseServices, policyCapabilities} from '../lib/binder/services.js';
-import {syncAccount} from '../lib/binder/sync.js';
-import {isBinderError} from '../lib/core/errors.js';
-import {summarize} from '../lib/core/results.js';
-import {DEMO_CREDENTIALS, startEmulator, type Emulator, type EmulatorOptions} from '../lib/emulator/index.js';
-import {loadConfig} from '../lib/function/config.js';
-import {sanitizeReport} from '../lib/function/webhook/sanitize.js';
-import {APP, events, parseLogs, withFunction} from './support/function.js';
+import {createClient} from '../../lib/client/client.js';
+import {ensure} from '../../lib/binder/ensure.js';
+import {ensureBound} from '../../lib/binder/ensure-bound.js';
+import {compilePolicy, parsePolicy, parseServiceRules, parseServices, policyCapabilities} from '../../lib/binder/services.js';
+import {syncAccount} from '../../lib/binder/sync.js';
+import {isBinderError} from '../../lib/core/errors.js';
+import {summarize} from '../../lib/core/results.js';
+import {DEMO_CREDENTIALS, startEmulator, type Emulator, type EmulatorOptions} from '../../lib/emulator/index.js';
+import {loadConfig} from '../../lib/function/config.js';
+import {sanitizeReport} from '../../lib/function/webhook/sanitize.js';
+import {APP, events, parseLogs, withFunction} from '../support/function.js';
 
 const GZ = 'ap-guangzhou';
 const SH = 'ap-shanghai';

@@ -3,8 +3,8 @@
 import net from 'node:net';
 import {test} from 'uvu';
 import * as assert from 'uvu/assert';
-import {createTransport} from '../lib/utils/http-transport.js';
-import {readBody} from '../lib/utils/read-body.js';
+import {createTransport} from '../../lib/utils/http-transport.js';
+import {readBody} from '../../lib/utils/read-body.js';
 
 /** A server that answers every request with `reply` (raw HTTP) and records the raw request. */
 async function rawServer(reply: string, options: {closeAfter?: boolean} = {}) {

@@ -5,8 +5,8 @@
 import {test} from 'uvu';
 import * as assert from 'uvu/assert';
 import COS from 'cos-nodejs-sdk-v5';
-import {DEMO_CREDENTIALS} from '../lib/emulator/index.js';
-import {APP_ID, BUCKET, REGION, accountCiHost, ciHost, rawRequest, tag, withEmulator} from './fixtures/emulator-helpers.js';
+import {DEMO_CREDENTIALS} from '../../lib/emulator/index.js';
+import {APP_ID, BUCKET, REGION, accountCiHost, ciHost, rawRequest, tag, withEmulator} from '../support/emulator.js';
 
 type SentRequest = {method: string; url: string; headers: Record<string, string | number>; qs?: Record<string, string | number>};
 

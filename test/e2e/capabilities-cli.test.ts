@@ -2,8 +2,8 @@
 import {readFile} from 'node:fs/promises';
 import {test} from 'uvu';
 import * as assert from 'uvu/assert';
-import {startEmulator} from '../lib/emulator/index.js';
-import {jsonLines, runCli} from './support/cli.js';
+import {startEmulator} from '../../lib/emulator/index.js';
+import {jsonLines, runCli} from '../support/cli.js';
 
 const APP = '1250000000';
 const GZ = 'ap-guangzhou';
