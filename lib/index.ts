@@ -1,4 +1,4 @@
-// The library's public surface: the client, the binding rule, results, errors, the signer and the
+// The library's public surface: the client, the binding rule, the capabilities and their policy, results, errors, the signer and the
 // function. Internals are not re-exported wholesale; the emulator and its signature helpers are the
 // `cos-ci-binder/emulator` subpath.
 export {createClient, DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, DEFAULT_MAX_RESPONSE_BYTES} from './client/client.js';
@@ -19,8 +19,17 @@ export type {
 export type {Credentials, CredentialSource} from './client/credentials.js';
 export {ensureBound} from './binder/ensure-bound.js';
 export type {EnsureBoundOptions} from './binder/ensure-bound.js';
+export {ensure} from './binder/ensure.js';
+export type {EnsureOptions} from './binder/ensure.js';
+export {CAPABILITIES, CAPABILITY_NAMES, SERVICE_NAMES, isCapability} from './client/capabilities.js';
+export type {Capability, CapabilitySpec, ServiceName} from './client/capabilities.js';
+// `parsePolicy` of services, not of CAM: renamed so the root name says which.
+export {compilePolicy, DEFAULT_POLICY, parsePolicy as parseServicePolicy, parseServices, policyCapabilities} from './binder/services.js';
+export type {ServicePolicy, ServiceRule, ServicesFor} from './binder/services.js';
+export {leastPrivilegePolicy} from './binder/cam-policy.js';
+export type {CamPolicyDocument} from './binder/cam-policy.js';
 export {allSettled, OUTCOMES, summarize} from './core/results.js';
-export type {BucketResult, Outcome, ResultSummary, UnbindResult} from './core/results.js';
+export type {BucketResult, CapabilityState, Outcome, ResultSummary, ServiceState, UnbindResult} from './core/results.js';
 export {BinderError, isBinderError, isValidationError} from './core/errors.js';
 export type {BinderCode, BinderErrorDetails, DocumentedServiceCode, Operation, OurCode, ServiceCode, UnlistedServiceCode, ValidationCode} from './core/errors.js';
 export {getAuthorization} from './signer/authorization.js';

@@ -4,6 +4,7 @@
 // rule the deploy depends on is checked here again, with messages that name the field and the rule.
 const c = require('./constants.cjs');
 const {RECORD_VARIABLE, encodeRecord, triggerKey} = require('./record.cjs');
+const {checkServiceSettings} = require('./services.cjs');
 
 /** SCF descriptions allow no `-`, so the service and stage names cannot go in a default. */
 const DEFAULT_DESCRIPTION = 'Deployed with serverless.';
@@ -144,6 +145,7 @@ function buildPlan(service, options = {}) {
 		}
 
 		const {environment, omitted} = mergeEnvironment(provider.environment, raw.environment, at, problems);
+		problems.push(...checkServiceSettings(environment, `${at}.environment`));
 		const triggers = [];
 		const rules = [];
 		const triggerKeys = new Set();

@@ -1,7 +1,9 @@
+import {leastPrivilegePolicy} from '../binder/cam-policy.js';
+import {DEFAULT_POLICY, isBindOnly, parsePolicy as parseServicePolicy, type ServicePolicy} from '../binder/services.js';
 import {isPermissionDenied} from '../cloud-api/cloud-api-error.js';
 import {decide, trustAllows, type Decision} from './cam-policy.js';
 import type {CanaryOutcome} from './canary.js';
-import {CLOUD_BUS_REGION, HANDLER, QUALIFIER, REQUIRED_PERMISSIONS, RECORD_VARIABLE, ruleMarker, SCF_SERVICE_PRINCIPAL, targetResource} from './facts.js';
+import {CLOUD_BUS_REGION, HANDLER, QUALIFIER, RECORD_VARIABLE, ruleMarker, SCF_SERVICE_PRINCIPAL, targetResource} from './facts.js';
 import {asBool, describeError, parseJson, roleNameOf, type Facts, type ListedTrigger, type UrlProbe} from './inspect.js';
 import type {DeploymentSpec} from './service-config.js';
 
@@ -215,6 +217,36 @@ const describeDecision = (decision: Decision) =>
 /** The bucket the CreateCIBucket permission is evaluated for. */
 export const probeBucket = (appId: string, canaryBucket?: string) => canaryBucket ?? `examplebucket-${appId}`;
 
+/** A permission the role needs: an action, on a bucket's CI resource or on `*`. */
+type Permission = {action: string; resource: (region: string, appId: string, bucket: string) => string};
+
+/**
+What the role must allow for the services the function is configured with: the statements of the policy
+`cos-ci-binder policy` prints (lib/binder/cam-policy.ts), each action evaluated on one bucket's CI resource
+(`qcs::ci:<region>:uid/<appid>:bucket/<bucket>/*`, CI authorization granularity,
+www.tencentcloud.com/document/product/1045/49896) or on `*` where the policy grants it on `*` (the list calls).
+For the default (bind only) these are deploy/cam-policy.json's three.
+*/
+export function requiredPermissions(policy: ServicePolicy): Permission[] {
+	return leastPrivilegePolicy(policy).statement.flatMap((statement) =>
+		statement.action.map((action) => ({
+			action: action.replace(/^name\//, ''),
+			resource: statement.resource.includes('*') ? () => '*' : (region: string, appId: string, bucket: string) => `qcs::ci:${region}:uid/${appId}:bucket/${bucket}/*`,
+		})),
+	);
+}
+
+/** The services policy of the function as deployed (its BINDER_SERVICES, BINDER_SERVICES_RULES), or why it is unreadable. */
+function deployedServicePolicy(facts: Facts): {policy: ServicePolicy; error?: undefined} | {policy?: undefined; error: string} {
+	const variables = facts.fn.value?.Environment?.Variables ?? [];
+	const value = (name: string) => variables.find((variable) => variable.Key === name)?.Value;
+	try {
+		return {policy: parseServicePolicy(value('BINDER_SERVICES'), value('BINDER_SERVICES_RULES'))};
+	} catch (error) {
+		return {error: error instanceof Error ? error.message : String(error)};
+	}
+}
+
 export function checkRolePolicy(facts: Facts, canary: CanaryOutcome | undefined): CheckResult {
 	const problem = blocked(facts, 'role-policy');
 	if (problem) {
@@ -224,7 +256,14 @@ export function checkRolePolicy(facts: Facts, canary: CanaryOutcome | undefined)
 	const {spec} = facts;
 	const role = facts.role!;
 	const roleName = roleNameOf(facts.fn.value!.Role) || spec.role;
-	const fix = `Attach deploy/cam-policy.json (APPID replaced by yours) to role ${roleName} (README, "Deploy to SCF", step 1).`;
+	const services = deployedServicePolicy(facts);
+	if (services.error !== undefined) {
+		return fail('role-policy', `the function's services setting cannot be read, so what the role needs is unknown: ${services.error}`, `Fix BINDER_SERVICES / BINDER_SERVICES_RULES (README, "Capabilities"), then ${deployCommand(spec)}.`);
+	}
+
+	const fix = isBindOnly(services.policy)
+		? `Attach deploy/cam-policy.json (APPID replaced by yours) to role ${roleName} (README, "Deploy to SCF", step 1).`
+		: `Run \`cos-ci-binder policy\` with the function's BINDER_SERVICES and BINDER_SERVICES_RULES (add --app-id <APPID>) and attach the policy it prints to role ${roleName} (README, "Capabilities").`;
 	if (role.value) {
 		const appId = facts.appId.value;
 		if (!appId) {
@@ -233,7 +272,7 @@ export function checkRolePolicy(facts: Facts, canary: CanaryOutcome | undefined)
 
 		const unreadable = role.value.policies.filter((policy) => policy.error);
 		const bucket = probeBucket(appId, canary?.bucket);
-		const decisions = REQUIRED_PERMISSIONS.map((permission) => ({action: permission.action, resource: permission.resource(spec.region, appId, bucket), decision: decide(role.value!.policies, permission.action, permission.resource(spec.region, appId, bucket))}));
+		const decisions = requiredPermissions(services.policy).map((permission) => ({action: permission.action, resource: permission.resource(spec.region, appId, bucket), decision: decide(role.value!.policies, permission.action, permission.resource(spec.region, appId, bucket))}));
 		const missing = decisions.filter((item) => item.decision.decision !== 'allow');
 		const note = unreadable.length > 0 ? `; unreadable: ${unreadable.map((policy) => `${policy.name} (${policy.error})`).join(', ')}` : '';
 		if (missing.length > 0) {
@@ -262,6 +301,13 @@ export function checkRolePolicy(facts: Facts, canary: CanaryOutcome | undefined)
 		proven.push('ci:CreateCIBucket (the canary bucket was bound)');
 	} else {
 		open.push('ci:CreateCIBucket (only binding a bucket shows it: --canary)');
+	}
+
+	if (!isBindOnly(services.policy)) {
+		// Neither the dry-run listing nor the canary exercises the capabilities' actions: only CAM shows them.
+		const base = new Set(requiredPermissions(DEFAULT_POLICY).map((permission) => permission.action));
+		const extra = requiredPermissions(services.policy).map((permission) => permission.action).filter((action) => !base.has(action));
+		open.push(`${extra.join(', ')} (for BINDER_SERVICES / BINDER_SERVICES_RULES: only reading CAM shows them)`);
 	}
 
 	const head = `CAM is not readable with this key (${describeError(role.error)})`;

@@ -103,6 +103,8 @@ export type DeploymentOptions = {
 	roleKeyAccepted?: boolean;
 	/** Skip the deploy (no function). */
 	deployed?: boolean;
+	/** Extra function environment, deployed and served, e.g. `{BINDER_SERVICES: 'ci,media'}` (as `--param` or the shell would set it). */
+	environment?: Record<string, string>;
 };
 
 export async function startDeployment(options: DeploymentOptions = {}): Promise<Deployment> {
@@ -116,7 +118,8 @@ export async function startDeployment(options: DeploymentOptions = {}): Promise<
 	}
 
 	const api = new TencentApi({region: REGION, credentials: DEPLOYER, env: {TENCENTCLOUD_API_CONNECT_TO: fake.url}, sleep: async () => {}});
-	const config = await repositoryConfig();
+	const printed = await repositoryConfig();
+	const config = {...printed, provider: {...printed.provider, environment: {...printed.provider.environment, ...options.environment}}};
 	const zip = createZip([{name: 'index.js', data: 'exports.main_handler = async () => "bundled elsewhere";'}]);
 	// SCF's Creating/Updating last the fake's clock time: a manual clock is advanced by the deploy's own waits.
 	const wait = {intervalMs: 1000, timeoutMs: 600_000, sleep: async (ms: number) => (fake.clock instanceof ManualClock ? fake.clock.advance(ms) : undefined), now: () => fake.clock.now()};

@@ -6,22 +6,33 @@ import * as root from '../../lib/index.js';
 const APP = '1250000000';
 const GZ = 'ap-guangzhou';
 
-test('the root entry is the client, ensureBound, results, errors, the signer, main_handler and loadConfig; nothing else', () => {
+test('the root entry is the client, ensureBound, ensure, the capabilities and their policy helpers, results, errors, the signer, main_handler and loadConfig; nothing else', () => {
 	assert.equal(Object.keys(root).sort(), [
 		'BinderError',
+		'CAPABILITIES',
+		'CAPABILITY_NAMES',
 		'DEFAULT_MAX_RESPONSE_BYTES',
+		'DEFAULT_POLICY',
 		'DEFAULT_RETRY',
 		'DEFAULT_TIMEOUT_MS',
 		'OUTCOMES',
+		'SERVICE_NAMES',
 		'allSettled',
+		'compilePolicy',
 		'createClient',
+		'ensure',
 		'ensureBound',
 		'fromCosSdkOptions',
 		'getAuthorization',
 		'isBinderError',
+		'isCapability',
 		'isValidationError',
+		'leastPrivilegePolicy',
 		'loadConfig',
 		'main_handler',
+		'parseServicePolicy',
+		'parseServices',
+		'policyCapabilities',
 		'summarize',
 	]);
 });
