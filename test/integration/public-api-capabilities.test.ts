@@ -2,8 +2,8 @@
 // compiled per bucket, applied with ensure(), and the CAM policy the role needs for it.
 import {test} from 'uvu';
 import * as assert from 'uvu/assert';
-import * as emulatorEntry from '../lib/emulator/index.js';
-import * as root from '../lib/index.js';
+import * as emulatorEntry from '../../lib/emulator/index.js';
+import * as root from '../../lib/index.js';
 
 const APP = '1250000000';
 const GZ = 'ap-guangzhou';

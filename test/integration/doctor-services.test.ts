@@ -3,11 +3,12 @@
 // `cos-ci-binder policy` prints. Against a whole deployment on loopback (test/support/doctor-harness.ts).
 import {test} from 'uvu';
 import * as assert from 'uvu/assert';
-import {leastPrivilegePolicy} from '../lib/binder/cam-policy.js';
-import {policyOf} from '../lib/binder/services.js';
-import type {CheckResult} from '../lib/doctor/checks.js';
-import {runDoctor} from '../lib/doctor/command.js';
-import {APP_ID, REF, serviceFile, shippedPolicy, startDeployment, type Deployment, type DeploymentOptions} from './support/doctor-harness.js';
+import {leastPrivilegePolicy} from '../../lib/binder/cam-policy.js';
+import {policyOf} from '../../lib/binder/services.js';
+import type {CheckResult} from '../../lib/doctor/checks.js';
+import {runDoctor} from '../../lib/doctor/command.js';
+import {APP_ID, REF, serviceFile, startDeployment, type Deployment, type DeploymentOptions} from '../support/doctor-harness.js';
+import {shippedPolicy} from '../support/policies.js';
 
 /** doctor --json in-process; the clock is the test's (no check here sleeps). Returns the role-policy verdict. */
 async function rolePolicy(deployment: Deployment): Promise<CheckResult> {

@@ -11,18 +11,18 @@ import {fileURLToPath} from 'node:url';
 import fc from 'fast-check';
 import {test} from 'uvu';
 import * as assert from 'uvu/assert';
-import {parsePolicy} from '../lib/binder/services.js';
-import {SERVICE_NAMES} from '../lib/client/capabilities.js';
-import {startFakeTencentCloud, type FakeTencentCloud} from './support/fake-tencentcloud-api.js';
+import {parsePolicy} from '../../lib/binder/services.js';
+import {SERVICE_NAMES} from '../../lib/client/capabilities.js';
+import {startFakeTencentCloud, type FakeTencentCloud} from '../support/fake-tencentcloud-api.js';
 
 const require = createRequire(import.meta.url);
-const plugin = require('../deploy/serverless-tencent/services.cjs') as {
+const plugin = require('../../deploy/serverless-tencent/services.cjs') as {
 	SERVICE_NAMES: readonly string[];
 	MAX_RULES: number;
 	checkServiceSettings: (environment: Record<string, string>, at: string) => string[];
 };
 
-const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SERVERLESS = path.join(ROOT, 'node_modules/serverless/bin/serverless.js');
 const FUNCTION = 'cos-ci-binder-dev-binder';
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'deploy-services-'));
