@@ -176,51 +176,52 @@ function splitEntry(content: string, line: number): {key: string; rest: string} 
 
 const isSeqItem = (content: string) => content === '-' || content.startsWith('- ');
 
-/** Parse a document. Throws a {@link YamlError} for what cannot be read at all (tabs, unbalanced quotes, bad indentation). */
-export function parseYaml(text: string): YamlNode {
-	const lines = splitLines(text);
-	let cursor = 0;
+/** Reads lines into nodes, one block (a mapping or a sequence) at a time; `cursor` is the next unread line. */
+class BlockParser {
+	cursor = 0;
 
-	// Consumes the lines of one block (a mapping or a sequence) whose first line has `indent`.
-	function block(indent: number): YamlNode {
-		const first = lines[cursor]!;
-		return isSeqItem(first.content) ? sequence(indent) : mapping(indent);
+	constructor(readonly lines: Line[]) {}
+
+	/** Consumes the lines of one block (a mapping or a sequence) whose first line has `indent`. */
+	block(indent: number): YamlNode {
+		const first = this.lines[this.cursor]!;
+		return isSeqItem(first.content) ? this.sequence(indent) : this.mapping(indent);
 	}
 
-	function skipDeeper(indent: number) {
-		while (cursor < lines.length && lines[cursor]!.indent > indent) {
-			cursor++;
+	private skipDeeper(indent: number): void {
+		while (this.cursor < this.lines.length && this.lines[this.cursor]!.indent > indent) {
+			this.cursor++;
 		}
 	}
 
-	function valueAfter(owner: Line, indent: number, rest: string, allowSameIndentSeq: boolean): YamlNode {
+	private valueAfter(owner: Line, indent: number, rest: string, allowSameIndentSeq: boolean): YamlNode {
 		if (rest !== '' && !rest.startsWith('#')) {
 			const node = inlineValue(rest, owner.line);
 			if (node.kind === 'unsupported') {
-				skipDeeper(indent);
+				this.skipDeeper(indent);
 			}
 
 			return node;
 		}
 
-		const next = lines[cursor];
+		const next = this.lines[this.cursor];
 		if (next && next.indent > indent) {
-			return block(next.indent);
+			return this.block(next.indent);
 		}
 
 		// `key:` followed by `- item` at the key's own indent is a sequence value (YAML 1.2, 8.2.1).
 		if (allowSameIndentSeq && next && next.indent === indent && isSeqItem(next.content)) {
-			return sequence(indent);
+			return this.sequence(indent);
 		}
 
 		return {kind: 'scalar', line: owner.line, value: null};
 	}
 
-	function mapping(indent: number): YamlNode {
+	private mapping(indent: number): YamlNode {
 		const entries = new Map<string, YamlNode>();
-		const start = lines[cursor]!.line;
-		while (cursor < lines.length) {
-			const current = lines[cursor]!;
+		const start = this.lines[this.cursor]!.line;
+		while (this.cursor < this.lines.length) {
+			const current = this.lines[this.cursor]!;
 			if (current.indent < indent) {
 				break;
 			}
@@ -242,18 +243,18 @@ export function parseYaml(text: string): YamlNode {
 				throw new YamlError(current.line, `the key ${JSON.stringify(entry.key)} appears twice`);
 			}
 
-			cursor++;
-			entries.set(entry.key, valueAfter(current, indent, entry.rest, true));
+			this.cursor++;
+			entries.set(entry.key, this.valueAfter(current, indent, entry.rest, true));
 		}
 
 		return {kind: 'map', line: start, entries};
 	}
 
-	function sequence(indent: number): YamlNode {
+	private sequence(indent: number): YamlNode {
 		const items: YamlNode[] = [];
-		const start = lines[cursor]!.line;
-		while (cursor < lines.length) {
-			const current = lines[cursor]!;
+		const start = this.lines[this.cursor]!.line;
+		while (this.cursor < this.lines.length) {
+			const current = this.lines[this.cursor]!;
 			if (current.indent !== indent || !isSeqItem(current.content)) {
 				if (current.indent > indent) {
 					throw new YamlError(current.line, 'unexpected indentation');
@@ -266,26 +267,30 @@ export function parseYaml(text: string): YamlNode {
 			const offset = current.content.length - after.trimStart().length;
 			const inner = after.trimStart();
 			if (inner === '' || inner.startsWith('#')) {
-				cursor++;
-				const next = lines[cursor];
-				items.push(next && next.indent > indent ? block(next.indent) : {kind: 'scalar', line: current.line, value: null});
+				this.cursor++;
+				const next = this.lines[this.cursor];
+				items.push(next && next.indent > indent ? this.block(next.indent) : {kind: 'scalar', line: current.line, value: null});
 				continue;
 			}
 
 			// `- key: value` opens a mapping whose keys line up with `key`: read the rest of the line as a line of its own.
 			if (isSeqItem(inner) || splitEntry(inner, current.line)) {
-				lines[cursor] = {indent: indent + offset, content: inner, line: current.line};
-				items.push(block(indent + offset));
+				this.lines[this.cursor] = {indent: indent + offset, content: inner, line: current.line};
+				items.push(this.block(indent + offset));
 				continue;
 			}
 
-			cursor++;
-			items.push(valueAfter(current, indent, inner, false));
+			this.cursor++;
+			items.push(this.valueAfter(current, indent, inner, false));
 		}
 
 		return {kind: 'seq', line: start, items};
 	}
+}
 
+/** Parse a document. Throws a {@link YamlError} for what cannot be read at all (tabs, unbalanced quotes, bad indentation). */
+export function parseYaml(text: string): YamlNode {
+	const lines = splitLines(text);
 	if (lines.length === 0) {
 		return {kind: 'map', line: 1, entries: new Map()};
 	}
@@ -294,9 +299,10 @@ export function parseYaml(text: string): YamlNode {
 		throw new YamlError(lines[0]!.line, 'the document must start at column 1');
 	}
 
-	const root = block(0);
-	if (cursor < lines.length) {
-		throw new YamlError(lines[cursor]!.line, 'unexpected indentation');
+	const parser = new BlockParser(lines);
+	const root = parser.block(0);
+	if (parser.cursor < lines.length) {
+		throw new YamlError(lines[parser.cursor]!.line, 'unexpected indentation');
 	}
 
 	return root;
