@@ -236,15 +236,103 @@ async function probe(deps: InspectDeps, request: Parameters<InspectDeps['http']>
 	}
 }
 
+async function readIdentity(api: InspectDeps['api'], spec: DeploymentSpec): Promise<Facts['identity']> {
+	return known(async () => {
+		const answer = await api.call<{AccountId?: string; UserId?: string; Type?: string}>('sts', 'GetCallerIdentity', {}, {region: spec.region});
+		return {accountId: String(answer.AccountId ?? ''), userId: String(answer.UserId ?? ''), type: String(answer.Type ?? '')};
+	});
+}
+
+/** cam:GetUserAppId, else a well-formed TENCENTCLOUD_APPID from the environment. */
+async function readAppId(deps: InspectDeps): Promise<Facts['appId']> {
+	const envAppId = deps.env.TENCENTCLOUD_APPID?.trim();
+	return known(async () => {
+		try {
+			const answer = await deps.api.call<{AppId?: number | string}>('cam', 'GetUserAppId');
+			return String(answer.AppId ?? '');
+		} catch (error) {
+			if (envAppId && /^\d{5,12}$/.test(envAppId)) {
+				return envAppId;
+			}
+
+			throw error;
+		}
+	});
+}
+
+type FunctionRef = {FunctionName: string; Namespace: string};
+
+/** GetFunction; a function that does not exist is a fact (undefined), not an error. */
+async function readFunction(api: InspectDeps['api'], spec: DeploymentSpec, fnRef: FunctionRef): Promise<Facts['fn']> {
+	return known(async () => {
+		try {
+			return await api.call<FunctionDetail>('scf', 'GetFunction', {...fnRef, Qualifier: QUALIFIER}, {region: spec.region});
+		} catch (error) {
+			if (hasCode(error, 'ResourceNotFound')) {
+				return undefined;
+			}
+
+			throw error;
+		}
+	});
+}
+
+/** What only a deployed function has: its deploy record, code hash, triggers, function URL and HTTP token. */
+async function readDeployedFunction(facts: Facts, detail: FunctionDetail, deps: InspectDeps, fnRef: FunctionRef): Promise<void> {
+	const {api} = deps;
+	const {spec} = facts;
+	facts.record = recordFromFunction(detail);
+	if (facts.record.record?.codeSha256) {
+		facts.codeSha256 = await known(async () => {
+			const address = await api.call<{CodeSha256?: string}>('scf', 'GetFunctionAddress', {...fnRef, Qualifier: QUALIFIER}, {region: spec.region});
+			const value = typeof address.CodeSha256 === 'string' ? address.CodeSha256.trim() : '';
+			return value === '' ? null : value;
+		});
+	}
+
+	facts.triggers = await known(async () => listAll<ListedTrigger>(api, 'scf', 'ListTriggers', fnRef, 'Triggers', spec.region));
+	facts.url = spec.function.http && facts.triggers.value ? functionUrl(facts.triggers.value, spec.function.http.name) : undefined;
+	const own = detail.Environment?.Variables?.find((variable) => variable.Key === 'BINDER_HTTP_TOKEN')?.Value;
+	const fromEnv = deps.env.BINDER_HTTP_TOKEN?.trim();
+	facts.token = own ? {value: own, from: 'function'} : fromEnv ? {value: fromEnv, from: 'environment'} : undefined;
+}
+
+/** The cloud-service event bus the rules should sit on (by name, else the first of its type). */
+async function readCloudBus(api: InspectDeps['api']): Promise<Facts['cloudBus']> {
+	return known(async () => {
+		const buses = await listAll<{EventBusId?: string; EventBusName?: string; Type?: string}>(api, 'eb', 'ListEventBuses', {Filters: [{Name: 'Type', Values: [CLOUD_BUS_TYPE]}]}, 'EventBuses', CLOUD_BUS_REGION);
+		const cloud = buses.filter((bus) => bus.Type === undefined || bus.Type === CLOUD_BUS_TYPE);
+		const bus = cloud.find((candidate) => candidate.EventBusName === CLOUD_BUS_NAME) ?? cloud[0];
+		return bus?.EventBusId ? {id: bus.EventBusId, name: String(bus.EventBusName ?? '')} : undefined;
+	});
+}
+
+/** GET /healthz, and with the token GET /status and (when CAM cannot show the role) a dry-run POST /sync. */
+async function probeFunctionUrl(facts: Facts, url: string, deps: InspectDeps): Promise<void> {
+	const base = url.replace(/\/+$/, '');
+	facts.healthz = await probe(deps, {method: 'GET', url: `${base}/healthz`});
+	if (!facts.token) {
+		return;
+	}
+
+	const target = await statusBucket(deps.client, facts.spec, facts.appId.value);
+	const authorization = `Bearer ${facts.token.value}`;
+	const query = new URLSearchParams({bucket: target.bucket, region: target.region}).toString();
+	facts.status = {...(await probe(deps, {method: 'GET', url: `${base}/status?${query}`, headers: {authorization}})), ...target};
+	// Without CAM, the role's permissions can only be shown by using them: a dry run lists (GetService,
+	// DescribeCIBuckets) and binds nothing.
+	if (facts.role?.error && isPermissionDenied(facts.role.error)) {
+		const body = JSON.stringify({dryRun: true, include: [target.bucket]});
+		facts.sync = await probe(deps, {method: 'POST', url: `${base}/sync`, headers: {authorization, 'content-type': 'application/json'}, body});
+	}
+}
+
 /** Gather the facts: only Get/List/Search calls, and GET /healthz, GET /status, a dry-run POST /sync on the function URL. */
 export async function inspect(spec: DeploymentSpec, deps: InspectDeps): Promise<Facts> {
 	const {api} = deps;
 	const facts: Facts = {
 		spec,
-		identity: await known(async () => {
-			const answer = await api.call<{AccountId?: string; UserId?: string; Type?: string}>('sts', 'GetCallerIdentity', {}, {region: spec.region});
-			return {accountId: String(answer.AccountId ?? ''), userId: String(answer.UserId ?? ''), type: String(answer.Type ?? '')};
-		}),
+		identity: await readIdentity(api, spec),
 		keysRefused: false,
 		appId: {error: new Error('not asked')},
 		fn: {error: new Error('not asked')},
@@ -265,79 +353,23 @@ export async function inspect(spec: DeploymentSpec, deps: InspectDeps): Promise<
 		return facts;
 	}
 
-	const envAppId = deps.env.TENCENTCLOUD_APPID?.trim();
-	facts.appId = await known(async () => {
-		try {
-			const answer = await api.call<{AppId?: number | string}>('cam', 'GetUserAppId');
-			return String(answer.AppId ?? '');
-		} catch (error) {
-			if (envAppId && /^\d{5,12}$/.test(envAppId)) {
-				return envAppId;
-			}
-
-			throw error;
-		}
-	});
-
+	facts.appId = await readAppId(deps);
 	const fnRef = {FunctionName: spec.function.name, Namespace: spec.function.namespace};
-	facts.fn = await known(async () => {
-		try {
-			return await api.call<FunctionDetail>('scf', 'GetFunction', {...fnRef, Qualifier: QUALIFIER}, {region: spec.region});
-		} catch (error) {
-			if (hasCode(error, 'ResourceNotFound')) {
-				return undefined;
-			}
-
-			throw error;
-		}
-	});
-
+	facts.fn = await readFunction(api, spec, fnRef);
 	const detail = facts.fn.value;
 	if (detail) {
-		facts.record = recordFromFunction(detail);
-		if (facts.record.record?.codeSha256) {
-			facts.codeSha256 = await known(async () => {
-				const address = await api.call<{CodeSha256?: string}>('scf', 'GetFunctionAddress', {...fnRef, Qualifier: QUALIFIER}, {region: spec.region});
-				const value = typeof address.CodeSha256 === 'string' ? address.CodeSha256.trim() : '';
-				return value === '' ? null : value;
-			});
-		}
-
-		facts.triggers = await known(async () => listAll<ListedTrigger>(api, 'scf', 'ListTriggers', fnRef, 'Triggers', spec.region));
-		facts.url = spec.function.http && facts.triggers.value ? functionUrl(facts.triggers.value, spec.function.http.name) : undefined;
-		const own = detail.Environment?.Variables?.find((variable) => variable.Key === 'BINDER_HTTP_TOKEN')?.Value;
-		const fromEnv = deps.env.BINDER_HTTP_TOKEN?.trim();
-		facts.token = own ? {value: own, from: 'function'} : fromEnv ? {value: fromEnv, from: 'environment'} : undefined;
+		await readDeployedFunction(facts, detail, deps, fnRef);
 	}
 
 	const roleName = detail?.Role ? roleNameOf(detail.Role) : spec.role;
 	facts.role = await known(async () => readRole(api, roleName));
-
 	if (spec.function.rules.length > 0) {
-		facts.cloudBus = await known(async () => {
-			const buses = await listAll<{EventBusId?: string; EventBusName?: string; Type?: string}>(api, 'eb', 'ListEventBuses', {Filters: [{Name: 'Type', Values: [CLOUD_BUS_TYPE]}]}, 'EventBuses', CLOUD_BUS_REGION);
-			const cloud = buses.filter((bus) => bus.Type === undefined || bus.Type === CLOUD_BUS_TYPE);
-			const bus = cloud.find((candidate) => candidate.EventBusName === CLOUD_BUS_NAME) ?? cloud[0];
-			return bus?.EventBusId ? {id: bus.EventBusId, name: String(bus.EventBusName ?? '')} : undefined;
-		});
+		facts.cloudBus = await readCloudBus(api);
 		facts.rules = await known(async () => findRules(api, spec, facts.cloudBus?.value?.id));
 	}
 
 	if (facts.url) {
-		const base = facts.url.replace(/\/+$/, '');
-		facts.healthz = await probe(deps, {method: 'GET', url: `${base}/healthz`});
-		if (facts.token) {
-			const target = await statusBucket(deps.client, spec, facts.appId.value);
-			const authorization = `Bearer ${facts.token.value}`;
-			const query = new URLSearchParams({bucket: target.bucket, region: target.region}).toString();
-			facts.status = {...(await probe(deps, {method: 'GET', url: `${base}/status?${query}`, headers: {authorization}})), ...target};
-			// Without CAM, the role's permissions can only be shown by using them: a dry run lists (GetService,
-			// DescribeCIBuckets) and binds nothing.
-			if (facts.role.error && isPermissionDenied(facts.role.error)) {
-				const body = JSON.stringify({dryRun: true, include: [target.bucket]});
-				facts.sync = await probe(deps, {method: 'POST', url: `${base}/sync`, headers: {authorization, 'content-type': 'application/json'}, body});
-			}
-		}
+		await probeFunctionUrl(facts, facts.url, deps);
 	}
 
 	return facts;
