@@ -84,9 +84,80 @@ async function rest(deps: CanaryDeps, ms: number, signal: AbortSignal): Promise<
 	}
 }
 
+/** Poll /status until the bucket is bound; false when it timed out or was interrupted (recorded in the outcome). */
+async function waitForBinding(options: CanaryOptions, deps: CanaryDeps, outcome: CanaryOutcome): Promise<boolean> {
+	const {bucket, region, signal} = options;
+	const started = deps.now();
+	for (let poll = 0; ; poll++) {
+		try {
+			outcome.lastStatus = await deps.getStatus(bucket, region);
+			outcome.lastError = undefined;
+		} catch (error) {
+			// Right after creation the bucket may not be visible everywhere yet (NoSuchBucket): keep asking.
+			outcome.lastError = `${codeOf(error)}: ${messageOf(error)}`;
+		}
+
+		const elapsedMs = deps.now() - started;
+		deps.onPoll?.({status: outcome.lastStatus, elapsedMs, ...(outcome.lastError ? {error: outcome.lastError} : {})});
+		if (outcome.lastStatus === 'on') {
+			outcome.bound = true;
+			outcome.boundAfterMs = elapsedMs;
+			return true;
+		}
+
+		if (signal.aborted) {
+			outcome.interrupted = true;
+			return false;
+		}
+
+		if (elapsedMs >= options.timeoutMs) {
+			outcome.timedOut = true;
+			return false;
+		}
+
+		if (!(await rest(deps, Math.min(pollInterval(poll), options.timeoutMs - elapsedMs), signal))) {
+			outcome.interrupted = true;
+			return false;
+		}
+	}
+}
+
+/** Wait up to logWaitMs for the function's log line about the bucket. */
+async function waitForLog(options: CanaryOptions, deps: CanaryDeps, outcome: CanaryOutcome, createdAtWall: number, findLog: NonNullable<CanaryDeps['findLog']>): Promise<void> {
+	const {bucket, signal} = options;
+	const logStarted = deps.now();
+	for (let poll = 0; ; poll++) {
+		try {
+			const found = await findLog(bucket, createdAtWall);
+			if (found) {
+				outcome.log = found;
+				return;
+			}
+		} catch (error) {
+			outcome.log = {error: messageOf(error)};
+			return;
+		}
+
+		if (deps.now() - logStarted >= options.logWaitMs || !(await rest(deps, pollInterval(poll), signal))) {
+			outcome.interrupted ||= signal.aborted;
+			return;
+		}
+	}
+}
+
+async function deleteCanaryBucket(options: CanaryOptions, deps: CanaryDeps, outcome: CanaryOutcome): Promise<void> {
+	try {
+		await deps.deleteBucket(options.bucket, options.region);
+		outcome.cleanup = {deleted: true};
+	} catch (error) {
+		// Gone already (a create whose answer was lost and which did not happen): nothing is left behind.
+		outcome.cleanup = codeOf(error) === 'NoSuchBucket' && !outcome.created ? {deleted: false, skipped: 'it was never created'} : {deleted: false, error: `${codeOf(error)}: ${messageOf(error)}`};
+	}
+}
+
 /** Run the canary. Never throws: every way it can end is in the outcome, and the bucket is deleted whenever it may exist. */
 export async function runCanary(options: CanaryOptions, deps: CanaryDeps): Promise<CanaryOutcome> {
-	const {bucket, region, signal} = options;
+	const {bucket, region} = options;
 	const outcome: CanaryOutcome = {bucket, region, created: false, bound: false, timedOut: false, interrupted: false, lastStatus: undefined, log: undefined, cleanup: {deleted: false, skipped: 'not created'}};
 	const createdAtWall = deps.wallNow();
 	let mayExist = false;
@@ -103,71 +174,18 @@ export async function runCanary(options: CanaryOptions, deps: CanaryDeps): Promi
 			return outcome;
 		}
 
-		const started = deps.now();
-		for (let poll = 0; ; poll++) {
-			try {
-				outcome.lastStatus = await deps.getStatus(bucket, region);
-				outcome.lastError = undefined;
-			} catch (error) {
-				// Right after creation the bucket may not be visible everywhere yet (NoSuchBucket): keep asking.
-				outcome.lastError = `${codeOf(error)}: ${messageOf(error)}`;
-			}
-
-			const elapsedMs = deps.now() - started;
-			deps.onPoll?.({status: outcome.lastStatus, elapsedMs, ...(outcome.lastError ? {error: outcome.lastError} : {})});
-			if (outcome.lastStatus === 'on') {
-				outcome.bound = true;
-				outcome.boundAfterMs = elapsedMs;
-				break;
-			}
-
-			if (signal.aborted) {
-				outcome.interrupted = true;
-				return outcome;
-			}
-
-			if (elapsedMs >= options.timeoutMs) {
-				outcome.timedOut = true;
-				return outcome;
-			}
-
-			if (!(await rest(deps, Math.min(pollInterval(poll), options.timeoutMs - elapsedMs), signal))) {
-				outcome.interrupted = true;
-				return outcome;
-			}
+		if (!(await waitForBinding(options, deps, outcome))) {
+			return outcome;
 		}
 
 		if (deps.findLog) {
-			const logStarted = deps.now();
-			for (let poll = 0; ; poll++) {
-				try {
-					const found = await deps.findLog(bucket, createdAtWall);
-					if (found) {
-						outcome.log = found;
-						break;
-					}
-				} catch (error) {
-					outcome.log = {error: messageOf(error)};
-					break;
-				}
-
-				if (deps.now() - logStarted >= options.logWaitMs || !(await rest(deps, pollInterval(poll), signal))) {
-					outcome.interrupted ||= signal.aborted;
-					break;
-				}
-			}
+			await waitForLog(options, deps, outcome, createdAtWall, deps.findLog);
 		}
 
 		return outcome;
 	} finally {
 		if (mayExist) {
-			try {
-				await deps.deleteBucket(bucket, region);
-				outcome.cleanup = {deleted: true};
-			} catch (error) {
-				// Gone already (a create whose answer was lost and which did not happen): nothing is left behind.
-				outcome.cleanup = codeOf(error) === 'NoSuchBucket' && !outcome.created ? {deleted: false, skipped: 'it was never created'} : {deleted: false, error: `${codeOf(error)}: ${messageOf(error)}`};
-			}
+			await deleteCanaryBucket(options, deps, outcome);
 		}
 	}
 }
