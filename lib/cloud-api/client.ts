@@ -163,6 +163,59 @@ function exchange(options: {host: string; connectTo: ConnectTo | undefined; head
 
 const asRecord = (value: unknown): Record<string, unknown> | undefined => (value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined);
 
+/** The TC3-signed headers of one request; the session token only with temporary keys. */
+function signedHeaders(credentials: CloudApiOptions['credentials'], request: {service: CloudService; action: string; host: string; region: string | undefined; body: string; timestamp: number}): Record<string, string> {
+	const {service, action, host, region, body, timestamp} = request;
+	const contentType = 'application/json; charset=utf-8';
+	const {authorization} = signTc3({secretId: credentials.secretId, secretKey: credentials.secretKey, service, host, contentType, payload: body, timestamp});
+	const headers: Record<string, string> = {
+		authorization,
+		'content-type': contentType,
+		'x-tc-action': action,
+		'x-tc-version': SERVICE_VERSIONS[service],
+		'x-tc-timestamp': String(timestamp),
+	};
+	if (region !== undefined) {
+		headers['x-tc-region'] = region;
+	}
+
+	// "临时证书所用的 Token，需要结合临时密钥一起使用" (common parameters, 213/15692): only with temporary keys.
+	if (credentials.sessionToken) {
+		headers['x-tc-token'] = credentials.sessionToken;
+	}
+
+	return headers;
+}
+
+/** The `Response` object of an answer, or the CloudApiError it (or its absence) stands for. */
+function readAnswer(answer: {status: number; body: string}, describe: string, scrub: (text: string) => string): Record<string, unknown> {
+	let parsed: unknown;
+	try {
+		parsed = JSON.parse(answer.body);
+	} catch {
+		throw new CloudApiError(`${describe}: HTTP ${answer.status} with a body that is not JSON (${Buffer.byteLength(answer.body)} bytes)`, {code: 'InvalidResponse', transient: answer.status >= 500});
+	}
+
+	const response = asRecord(asRecord(parsed)?.Response);
+	if (!response) {
+		throw new CloudApiError(`${describe}: HTTP ${answer.status} without a Response object`, {code: 'InvalidResponse', transient: answer.status >= 500});
+	}
+
+	const requestId = typeof response.RequestId === 'string' ? response.RequestId : undefined;
+	const error = asRecord(response.Error);
+	if (error) {
+		const code = typeof error.Code === 'string' && error.Code !== '' ? error.Code : 'UnknownError';
+		const message = typeof error.Message === 'string' ? error.Message : '';
+		throw new CloudApiError(`${describe}: ${code}: ${scrub(message).slice(0, 500)}${requestId ? ` (RequestId ${requestId})` : ''}`, {code, requestId, transient: TRANSIENT_CODES.test(code)});
+	}
+
+	if (answer.status !== 200) {
+		throw new CloudApiError(`${describe}: HTTP ${answer.status}`, {code: 'InvalidResponse', requestId, transient: answer.status >= 500});
+	}
+
+	return response;
+}
+
 /** Create a client. Nothing is sent until `call`. */
 export function createCloudApi(options: CloudApiOptions): CloudApi {
 	const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -176,50 +229,9 @@ export function createCloudApi(options: CloudApiOptions): CloudApi {
 		const host = apiHost(service, region);
 		const body = JSON.stringify(params);
 		const timestamp = Math.floor(now() / 1000);
-		const contentType = 'application/json; charset=utf-8';
-		const {authorization} = signTc3({secretId: options.credentials.secretId, secretKey: options.credentials.secretKey, service, host, contentType, payload: body, timestamp});
-		const headers: Record<string, string> = {
-			authorization,
-			'content-type': contentType,
-			'x-tc-action': action,
-			'x-tc-version': SERVICE_VERSIONS[service],
-			'x-tc-timestamp': String(timestamp),
-		};
-		if (region !== undefined) {
-			headers['x-tc-region'] = region;
-		}
-
-		// "临时证书所用的 Token，需要结合临时密钥一起使用" (common parameters, 213/15692): only with temporary keys.
-		if (options.credentials.sessionToken) {
-			headers['x-tc-token'] = options.credentials.sessionToken;
-		}
-
+		const headers = signedHeaders(options.credentials, {service, action, host, region, body, timestamp});
 		const answer = await exchange({host, connectTo: options.connectTo, headers, body, timeoutMs, signal: options.signal, describe});
-		let parsed: unknown;
-		try {
-			parsed = JSON.parse(answer.body);
-		} catch {
-			throw new CloudApiError(`${describe}: HTTP ${answer.status} with a body that is not JSON (${Buffer.byteLength(answer.body)} bytes)`, {code: 'InvalidResponse', transient: answer.status >= 500});
-		}
-
-		const response = asRecord(asRecord(parsed)?.Response);
-		if (!response) {
-			throw new CloudApiError(`${describe}: HTTP ${answer.status} without a Response object`, {code: 'InvalidResponse', transient: answer.status >= 500});
-		}
-
-		const requestId = typeof response.RequestId === 'string' ? response.RequestId : undefined;
-		const error = asRecord(response.Error);
-		if (error) {
-			const code = typeof error.Code === 'string' && error.Code !== '' ? error.Code : 'UnknownError';
-			const message = typeof error.Message === 'string' ? error.Message : '';
-			throw new CloudApiError(`${describe}: ${code}: ${scrub(message).slice(0, 500)}${requestId ? ` (RequestId ${requestId})` : ''}`, {code, requestId, transient: TRANSIENT_CODES.test(code)});
-		}
-
-		if (answer.status !== 200) {
-			throw new CloudApiError(`${describe}: HTTP ${answer.status}`, {code: 'InvalidResponse', requestId, transient: answer.status >= 500});
-		}
-
-		return response;
+		return readAnswer(answer, describe, scrub);
 	}
 
 	return {
