@@ -10,6 +10,7 @@ import {deployerCredentials} from '../cloud-api/credentials.js';
 import {CloudApiError} from '../cloud-api/cloud-api-error.js';
 import {secretsOf} from '../function/secrets.js';
 import {redact} from '../utils/redact.js';
+import {sleep} from '../utils/retry.js';
 import {bucketResultLine, runCanary, type CanaryDeps, type CanaryOutcome} from './canary.js';
 import {
 	checkCanary,
@@ -68,24 +69,11 @@ const MAX_HTTP_BODY = 64 * 1024;
 // Carriage return, then "erase the whole line" (ECMA-48 EL, CSI 2 K), as the other progress lines do.
 const ERASE_LINE = '\r\u001B[2K';
 
-function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-	return new Promise((resolve, reject) => {
-		if (signal.aborted) {
-			reject(signal.reason);
-			return;
-		}
-
-		const timer = setTimeout(() => {
-			signal.removeEventListener('abort', onAbort);
-			resolve();
-		}, ms);
-		const onAbort = () => {
-			clearTimeout(timer);
-			reject(signal.reason);
-		};
-
-		signal.addEventListener('abort', onAbort, {once: true});
-	});
+/** The canary's wait: like utils/retry's sleep, but rejecting with the signal's reason, as the canary expects of an interrupted wait. */
+async function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+	if (!(await sleep(ms, signal))) {
+		throw signal.reason;
+	}
 }
 
 /** GET/POST with a bounded time and body: the function URL is outside input. */
@@ -245,7 +233,7 @@ export async function runDoctor(context: DoctorContext): Promise<number> {
 	const options = parseOptions(context.args);
 	const {io, runEnv} = context;
 	const wallNow = io.wallNow ?? Date.now;
-	const sleep = io.sleep ?? abortableSleep;
+	const wait = io.sleep ?? abortableSleep;
 
 	// Everything is read and checked before the first request: the file, the overrides, the keys.
 	const file = path.resolve(context.cwd ?? process.cwd(), options.config);
@@ -304,7 +292,7 @@ export async function runDoctor(context: DoctorContext): Promise<number> {
 		if (facts.keysRefused || !appId) {
 			report({check: 'canary', ok: false, detail: facts.keysRefused ? 'not run: the keys were refused' : 'not run: the APPID is unknown, and the bucket name needs it', fix: facts.keysRefused ? 'fix the keys first' : 'Set TENCENTCLOUD_APPID, or let the key call cam:GetUserAppId.'});
 		} else {
-			canary = await withCanary(spec, facts, {api, client, runEnv, credentials, io, sleep, wallNow, scrub, timeoutMs: options.canaryTimeoutMs, json: options.json});
+			canary = await withCanary(spec, facts, {api, client, runEnv, credentials, io, sleep: wait, wallNow, scrub, timeoutMs: options.canaryTimeoutMs, json: options.json});
 			report(checkCanary(canary, {timeoutMs: options.canaryTimeoutMs}));
 		}
 	}
