@@ -3,36 +3,16 @@
 import {test} from 'uvu';
 import * as assert from 'uvu/assert';
 import {CAPABILITIES, CAPABILITY_NAMES, type Capability} from '../../lib/client/capabilities.js';
-import {createClient, type ClientOptions} from '../../lib/client/client.js';
-import {isBinderError, type BinderError} from '../../lib/core/errors.js';
+import {createClient} from '../../lib/client/client.js';
 import {EMULATOR_CAPABILITIES} from '../../lib/emulator/capabilities.js';
-import {DEMO_CREDENTIALS, OPERATIONS, startEmulator, type Emulator, type EmulatorOptions} from '../../lib/emulator/index.js';
+import {DEMO_CREDENTIALS, OPERATIONS} from '../../lib/emulator/index.js';
 import {accountCiHost, ciHost, signedFetch, tag} from '../support/emulator.js';
+import {rejection, withClient} from '../support/client.js';
 import {startReceiver} from '../support/receiver.js';
 
 const APP = '1250000000';
 const GZ = 'ap-guangzhou';
 const SH = 'ap-shanghai';
-
-async function withEmulator(options: EmulatorOptions, run: (emu: Emulator, client: (extra?: ClientOptions) => ReturnType<typeof createClient>) => Promise<void>) {
-	const emu = await startEmulator(options);
-	try {
-		await run(emu, (extra = {}) => createClient({endpoint: emu.url, credentials: DEMO_CREDENTIALS, env: {}, retry: {baseDelayMs: 1, maxDelayMs: 5}, ...extra}));
-	} finally {
-		await emu.close();
-	}
-}
-
-async function rejection(promise: Promise<unknown>): Promise<BinderError> {
-	try {
-		await promise;
-	} catch (error) {
-		assert.ok(isBinderError(error), `expected a BinderError, got ${String(error)}`);
-		return error as BinderError;
-	}
-
-	return assert.unreachable('expected a rejection') as never;
-}
 
 test('the client and the emulator describe the same six capabilities', () => {
 	assert.equal(
@@ -51,7 +31,7 @@ test('the client and the emulator describe the same six capabilities', () => {
 
 for (const name of CAPABILITY_NAMES) {
 	test(`${name}: enable on a bound bucket, then the filtered list shows it`, () =>
-		withEmulator({}, async (emu, client) => {
+		withClient({}, async (emu, client) => {
 			emu.createBucket(`photos-${APP}`, GZ, {bound: true});
 			emu.createBucket(`other-${APP}`, GZ, {bound: true});
 			const c = client();
@@ -73,7 +53,7 @@ for (const name of CAPABILITY_NAMES) {
 }
 
 test('enable before the binding is refused by the (strict) emulator; a second enable answers 403 MediaBucketAlreadyBinded', () =>
-	withEmulator({}, async (emu, client) => {
+	withClient({}, async (emu, client) => {
 		emu.createBucket(`photos-${APP}`, GZ);
 		const c = client();
 		const unbound = await rejection(c.enable(`photos-${APP}`, GZ, 'media'));
@@ -92,7 +72,7 @@ test('enable before the binding is refused by the (strict) emulator; a second en
 	}));
 
 test('an enable whose answer was lost is not re-sent (the caller re-reads the list); a 503 is retried', () =>
-	withEmulator({faults: {resetRate: 1, operations: ['CreateMediaBucket']}}, async (emu, client) => {
+	withClient({faults: {resetRate: 1, operations: ['CreateMediaBucket']}}, async (emu, client) => {
 		emu.createBucket(`photos-${APP}`, GZ, {bound: true});
 		const lost = await rejection(client().enable(`photos-${APP}`, GZ, 'media'));
 		assert.equal([lost.code, lost.attempts], ['NetworkError', 1]);
@@ -102,7 +82,7 @@ test('an enable whose answer was lost is not re-sent (the caller re-reads the li
 	}));
 
 test('listEnabled: every page, every region asked, none of the others; bad arguments fail before any request', () =>
-	withEmulator({}, async (emu, client) => {
+	withClient({}, async (emu, client) => {
 		for (let index = 0; index < 230; index++) {
 			emu.createBucket(`m${String(index).padStart(3, '0')}-${APP}`, index % 2 === 0 ? GZ : SH, {bound: true, capabilities: index % 3 === 0 ? ['media'] : ['doc']});
 		}
@@ -176,7 +156,7 @@ test('list answers as documented elsewhere: unknown elements, SpeechBucketList, 
 });
 
 test('emulator capability lists: bad regions and page sizes are InvalidArgument naming them; regions=All lists every region; no lists on the bucket host', () =>
-	withEmulator({}, async (emu) => {
+	withClient({}, async (emu) => {
 		emu.createBucket(`a-${APP}`, GZ, {bound: true, capabilities: ['ai']});
 		emu.createBucket(`b-${APP}`, SH, {bound: true, capabilities: ['ai', 'asr']});
 		const list = (query: Record<string, string>) => signedFetch(emu, {virtualHost: accountCiHost(GZ), path: '/ai_bucket', query});

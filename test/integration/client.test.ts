@@ -1,30 +1,15 @@
 import {test} from 'uvu';
 import * as assert from 'uvu/assert';
-import {createClient, type ClientOptions} from '../../lib/client/client.js';
+import {createClient} from '../../lib/client/client.js';
 import {ensureBound} from '../../lib/binder/ensure-bound.js';
-import {isBinderError, type BinderError} from '../../lib/core/errors.js';
-import {DEMO_CREDENTIALS, startEmulator, type Emulator, type EmulatorOptions} from '../../lib/emulator/index.js';
+import {isBinderError} from '../../lib/core/errors.js';
+import {DEMO_CREDENTIALS, startEmulator} from '../../lib/emulator/index.js';
 import * as root from '../../lib/index.js';
-import {withEmulator} from '../support/emulator.js';
+import {rejection, withClient} from '../support/client.js';
 import {startReceiver} from '../support/receiver.js';
 
 const APP = '1250000000';
 const GZ = 'ap-guangzhou';
-
-/** {@link withEmulator} with a client factory for it: demo keys, fast retries. */
-const withClient = (options: EmulatorOptions, run: (emu: Emulator, client: (extra?: ClientOptions) => ReturnType<typeof createClient>) => Promise<void>) =>
-	withEmulator(options, (emu) => run(emu, (extra = {}) => createClient({endpoint: emu.url, credentials: DEMO_CREDENTIALS, env: {}, retry: {baseDelayMs: 1, maxDelayMs: 5}, ...extra})));
-
-async function rejection(promise: Promise<unknown>): Promise<BinderError> {
-	try {
-		await promise;
-	} catch (error) {
-		assert.ok(isBinderError(error), `expected a BinderError, got ${String(error)}`);
-		return error as BinderError;
-	}
-
-	return assert.unreachable('expected a rejection') as never;
-}
 
 test('bind: an unbound bucket ends bound, in the emulator too', () =>
 	withClient({}, async (emu, client) => {
