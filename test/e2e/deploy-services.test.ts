@@ -10,6 +10,7 @@ import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import fc from 'fast-check';
 import {test} from 'uvu';
+import {serverlessEnv} from '../support/process.js';
 import * as assert from 'uvu/assert';
 import {parsePolicy} from '../../lib/binder/services.js';
 import {SERVICE_NAMES} from '../../lib/client/capabilities.js';
@@ -35,14 +36,7 @@ type Run = {code: number | null; output: string};
 /** The serverless CLI with an environment built from scratch (no developer keys), against the fake API. */
 function sls(cwd: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
 	const childEnv: Record<string, string> = {
-		PATH: process.env.PATH ?? '/usr/bin:/bin',
-		HOME: home,
-		LANG: 'C.UTF-8',
-		FORCE_COLOR: '0',
-		SLS_TELEMETRY_DISABLED: '1',
-		SLS_NOTIFICATIONS_MODE: 'off',
-		SERVERLESS_TENCENT_POLL_MS: '5',
-		SERVERLESS_TENCENT_WAIT_SECONDS: '10',
+		...serverlessEnv(home),
 		TENCENTCLOUD_API_CONNECT_TO: fake.url,
 		TENCENTCLOUD_SECRET_ID: fake.credentials[0]!.secretId,
 		TENCENTCLOUD_SECRET_KEY: fake.credentials[0]!.secretKey,

@@ -11,7 +11,7 @@ import * as assert from 'uvu/assert';
 import {createZip, readZip} from '../../deploy/zip.mjs';
 import {startFakeTencentCloud, type FakeCall, type FakeFunction, type FakeTencentCloud} from '../support/fake-tencentcloud-api.js';
 import {ROOT} from '../support/paths.js';
-import {runProcess, type Run as ProcessRun} from '../support/process.js';
+import {runProcess, serverlessEnv, type Run as ProcessRun} from '../support/process.js';
 
 const SERVERLESS = path.join(ROOT, 'node_modules/serverless/bin/serverless.js');
 const FUNCTION = 'cos-ci-binder-dev-binder';
@@ -42,14 +42,7 @@ TENCENTCLOUD_* keys cannot reach a test; `offline` runs it in an empty network n
 */
 async function sls(cwd: string, args: string[], options: {env?: Record<string, string>; credentials?: boolean; offline?: boolean} = {}): Promise<Run> {
 	const env: Record<string, string> = {
-		PATH: process.env.PATH ?? '/usr/bin:/bin',
-		HOME: home,
-		LANG: 'C.UTF-8',
-		FORCE_COLOR: '0',
-		SLS_TELEMETRY_DISABLED: '1',
-		SLS_NOTIFICATIONS_MODE: 'off',
-		SERVERLESS_TENCENT_POLL_MS: '5',
-		SERVERLESS_TENCENT_WAIT_SECONDS: '10',
+		...serverlessEnv(home),
 		BINDER_HTTP_TOKEN: HTTP_TOKEN,
 		...(fake ? {TENCENTCLOUD_API_CONNECT_TO: fake.url} : {}),
 		...(options.credentials === false || !fake ? {} : {TENCENTCLOUD_SECRET_ID: fake.credentials[0]!.secretId, TENCENTCLOUD_SECRET_KEY: fake.credentials[0]!.secretKey}),

@@ -51,3 +51,21 @@ export function runProcess(command: string, args: string[], options: RunOptions 
 		});
 	});
 }
+
+/**
+The environment the serverless CLI runs with in tests, built from scratch (never inherited, so a
+developer's real TENCENTCLOUD_* keys cannot reach a test): no telemetry or notices, no colour, and the
+plugin's polls shortened for the fake API's fast state changes.
+*/
+export function serverlessEnv(home: string): Record<string, string> {
+	return {
+		PATH: process.env.PATH ?? '/usr/bin:/bin',
+		HOME: home,
+		LANG: 'C.UTF-8',
+		FORCE_COLOR: '0',
+		SLS_TELEMETRY_DISABLED: '1',
+		SLS_NOTIFICATIONS_MODE: 'off',
+		SERVERLESS_TENCENT_POLL_MS: '5',
+		SERVERLESS_TENCENT_WAIT_SECONDS: '10',
+	};
+}
