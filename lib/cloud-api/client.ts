@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import {BinderError} from '../core/errors.js';
 import {redact} from '../utils/redact.js';
+import {sleep} from '../utils/retry.js';
 import {CloudApiError} from './cloud-api-error.js';
 import {signTc3} from './tc3-signer.js';
 
@@ -221,7 +222,8 @@ export function createCloudApi(options: CloudApiOptions): CloudApi {
 	const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 	const retries = options.retries ?? DEFAULT_RETRIES;
 	const now = options.now ?? Date.now;
-	const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+	// utils/retry's sleep, cut short by the caller's signal: the next attempt then ends as Aborted at once.
+	const wait = options.sleep ?? (async (ms: number) => void (await sleep(ms, options.signal)));
 	const secrets = [options.credentials.secretKey, options.credentials.sessionToken];
 	const scrub = (text: string) => redact(text, secrets);
 
@@ -251,7 +253,7 @@ export function createCloudApi(options: CloudApiOptions): CloudApi {
 					const error = caught as CloudApiError;
 					// Repeat a read after a transient failure; never a write whose answer may have been lost.
 					if (error.transient && repeatable && attemptNumber <= retries && !options.signal?.aborted) {
-						await sleep(RETRY_BASE_MS * 2 ** (attemptNumber - 1));
+						await wait(RETRY_BASE_MS * 2 ** (attemptNumber - 1));
 						continue;
 					}
 
