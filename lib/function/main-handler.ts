@@ -54,7 +54,9 @@ event → plan → bind → results → logs / webhook / reply.
 */
 export async function handle(event: unknown, rawContext: unknown, hooks: HandlerHooks = {}): Promise<InvocationResult | HandlerHttpReply> {
 	const env = hooks.env ?? process.env;
-	return scrubReturned(await handleEvent(event, rawContext, env, hooks), secretsOf(env));
+	// Read once: the list walks the whole environment, and an invocation's environment does not change.
+	const secrets = secretsOf(env);
+	return scrubReturned(await handleEvent(event, rawContext, env, secrets, hooks), secrets);
 }
 
 /**
@@ -71,7 +73,7 @@ function scrubReturned<T extends InvocationResult | HandlerHttpReply>(value: T, 
 	return clean === text ? value : (JSON.parse(clean) as T);
 }
 
-async function handleEvent(event: unknown, rawContext: unknown, env: Record<string, string | undefined>, hooks: HandlerHooks): Promise<InvocationResult | HandlerHttpReply> {
+async function handleEvent(event: unknown, rawContext: unknown, env: Record<string, string | undefined>, secrets: readonly string[], hooks: HandlerHooks): Promise<InvocationResult | HandlerHttpReply> {
 	const started = Date.now();
 	const context = (typeof rawContext === 'object' && rawContext !== null ? rawContext : {}) as HandlerContext;
 	const requestId = (scalar(context.request_id) ?? scalar(context.awsRequestId) ?? `local-${process.pid}-${++invocationCounter}`).slice(0, 128);
@@ -90,7 +92,7 @@ async function handleEvent(event: unknown, rawContext: unknown, env: Record<stri
 	const appId = scalar(context.tencentcloud_appid) ?? config?.appId;
 	const region = scalar(context.tencentcloud_region) ?? config?.functionRegion;
 	const parsed = parseEvent(event, {appId, region, bucketPaths: config?.eventBucketPaths, regionPaths: config?.eventRegionPaths});
-	const log = createLogger({level: config?.logLevel ?? 'info', base: {requestId, functionName, trigger: parsed.trigger, coldStart: wasCold}, secrets: secretsOf(env), write: hooks.write});
+	const log = createLogger({level: config?.logLevel ?? 'info', base: {requestId, functionName, trigger: parsed.trigger, coldStart: wasCold}, secrets, write: hooks.write});
 	log.debug('event received', {kind: parsed.kind});
 
 	const base: InvocationHeader = {requestId, trigger: parsed.trigger, startedAt: new Date(started).toISOString()};
